@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+WW     := $(BIN)/whalewatch
+
+.PHONY: setup demo test eval bench bench-quick clean
+
+$(STAMP): pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(WW) --config samples/feeds.yaml fetch
+	$(WW) --config samples/feeds.yaml build --week 2025-W05
+	$(WW) --config samples/feeds.yaml build --week 2025-W09
+	@echo
+	@echo "Sample issues written to samples/briefings/ (open samples/briefings/index.html)"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) samples/briefings samples/.whalewatch .pytest_cache

@@ -1,0 +1,129 @@
+"""The plain objects that pass forward from stage to stage.
+
+``Item`` is what sources produce and the store keeps; ``Note`` is an editor's note as read from
+disk; ``Issue`` (with its ``Story`` and ``SectionBlock``) is the one object every output is
+rendered from, so all outputs say the same thing. All of them serialise to JSON as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Item:
+    """One entry from a feed, normalised and sanitised."""
+
+    key: str                 # stable store key: feed + guid/url/title, never the feed's id alone
+    feed: str                # feed name from feeds.yaml
+    url: str                 # safe http(s) link or ""
+    canonical_url: str       # for folding and for matching notes
+    guid: str
+    title: str               # plain text, one line
+    summary_html: str        # sanitised HTML fragment
+    summary_text: str        # plain text of the summary
+    author: str
+    published: datetime | None   # what the feed said, if believable (UTC)
+    first_seen: datetime         # when whalewatch first stored it (UTC)
+    date: datetime               # the date the briefing uses (UTC)
+    date_note: str = ""          # why ``date`` is not the feed's date, when it is not
+    language: str = "en"
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Note:
+    """An editor's note: annotates a story (with ``urls``) or is a story or the intro."""
+
+    path: str
+    title: str
+    body_html: str
+    body_text: str
+    date: datetime | None = None
+    week: str | None = None
+    urls: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    priority: int = 0
+    kind: str = "note"           # note | intro
+    pin: bool = False
+    exclude: bool = False
+    translated_title: str = ""
+    continues: list[str] = field(default_factory=list)
+    source: str = ""
+    data: dict[str, Any] = field(default_factory=dict)   # other front matter, for custom sections
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    source: str
+    url: str
+    title: str
+
+
+@dataclass
+class StoryNote:
+    html: str
+    text: str
+    path: str
+
+
+@dataclass
+class Story:
+    id: str
+    title: str
+    url: str
+    source: str
+    date: str                        # ISO date in the edition's time zone
+    summary_html: str
+    summary_text: str
+    section: str
+    original_title: str = ""         # set when the editor gave a translated title
+    language: str = "en"
+    also: list[Coverage] = field(default_factory=list)
+    notes: list[StoryNote] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    pinned: bool = False
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    previously: dict[str, Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    canonical_url: str = ""
+    kind: str = "feed"               # feed: from feeds (maybe annotated); note: from a note alone
+
+
+@dataclass
+class SectionBlock:
+    id: str
+    title: str
+    description: str
+    template: str | None
+    stories: list[Story]
+
+
+@dataclass
+class Issue:
+    title: str
+    tagline: str
+    number: int
+    week: str
+    window_start: str
+    window_end: str
+    timezone: str
+    intro_html: str
+    intro_text: str
+    top_title: str
+    top: list[Story]
+    sections: list[SectionBlock]
+    stats: dict[str, int]
+    base_url: str = ""
+    built_at: str = ""
+
+    def all_stories(self) -> list[Story]:
+        return list(self.top) + [s for block in self.sections for s in block.stories]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,1 @@
+"""Render: one Issue in, every output format out, written atomically."""

@@ -1,0 +1,189 @@
+"""The template environment: edition templates first, package defaults second, in a sandbox.
+
+One loader chain serves build, check, serve and ``templates list``. Templates are editable by
+the editor, so they run in Jinja2's immutable sandbox with strict undefined variables, string
+and list repetition capped, and errors turned into messages that name the template and line.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import textwrap
+import threading
+import traceback
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import quote
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
+
+from ..errors import TemplateError
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+RENDER_SECONDS = 20
+MAX_REPEAT = 100_000
+FORMATS = {"html": "html", "md": "md", "txt": "txt"}
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):  # noqa: ANN001, ANN201
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError("exponent too large in a template")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_REPEAT:
+                    raise SecurityError(f"repetition longer than {MAX_REPEAT} in a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def loader_dirs(edition_templates: Path | None) -> list[tuple[str, Path]]:
+    dirs = []
+    if edition_templates is not None and edition_templates.is_dir():
+        dirs.append(("edition", edition_templates))
+    dirs.append(("default", PACKAGE_TEMPLATES))
+    return dirs
+
+
+def make_environment(edition_templates: Path | None) -> jinja2.Environment:
+    env = _Sandbox(
+        loader=jinja2.FileSystemLoader([str(p) for _, p in loader_dirs(edition_templates)]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml", "htm"), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md_escape, mdurl=md_url, wrap=wrap, longdate=long_date, shortdate=short_date,
+                       indent_text=indent_text)
+    return env
+
+
+def list_templates(edition_templates: Path | None) -> list[tuple[str, str, Path]]:
+    """Every template name with where it comes from; an edition file shadows the default of the same name."""
+    seen: dict[str, tuple[str, Path]] = {}
+    for origin, folder in loader_dirs(edition_templates):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and not path.name.startswith("README"):
+                seen.setdefault(path.relative_to(folder).as_posix(), (origin, path))
+    return [(name, origin, path) for name, (origin, path) in sorted(seen.items())]
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """A wall-clock limit on rendering; only the main thread can take signals, elsewhere none."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _expired(signum, frame):  # noqa: ANN001
+        raise TimeoutError(f"rendering took longer than {seconds}s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    try:
+        with _time_limit(RENDER_SECONDS):
+            template = env.get_template(name)
+            return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{_where(env, exc.name or name, exc.lineno)}: syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"{_where(env, name, None)}: includes '{exc.name}', which is not in templates/ or the package defaults") from None
+    except (jinja2.UndefinedError, SecurityError, TimeoutError, TypeError, ValueError, AttributeError,
+            KeyError, IndexError, ZeroDivisionError, RecursionError, MemoryError) as exc:
+        template_name, line = _template_frame(exc, name)
+        kind = "refused by the sandbox" if isinstance(exc, SecurityError) else type(exc).__name__
+        raise TemplateError(f"{_where(env, template_name, line)}: {kind}: {exc}") from None
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:
+    found = (fallback, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename and not frame.filename.endswith(".py") and "<" not in frame.filename:
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def _where(env: jinja2.Environment, name: str, line: int | None) -> str:
+    path = name
+    if not Path(name).is_absolute():
+        try:
+            source = env.loader.get_source(env, name)[1] if env.loader else None
+        except jinja2.TemplateNotFound:
+            source = None
+        path = source or name
+    return f"{path}:{line}" if line else path
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_ENTITY = re.compile(r"&(#?\w+;)")
+
+
+def md_escape(value: Any) -> str:
+    """Text from feeds, made inert in Markdown: no emphasis, links, raw HTML or headings it did not ask for."""
+    text = re.sub(r"[\r\n\u2028\u2029]+", " ", str(value))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY.sub(r"&amp;\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def md_url(value: Any) -> str:
+    return quote(str(value), safe=":/?#@!$&'*+,;=%-._~")
+
+
+def wrap(value: Any, width: int = 72, indent: str = "") -> str:
+    paragraphs = [p for p in str(value).split("\n\n") if p.strip()]
+    return "\n\n".join(
+        textwrap.fill(" ".join(p.split()), width=width, initial_indent=indent, subsequent_indent=indent,
+                      break_long_words=False, break_on_hyphens=False)
+        for p in paragraphs
+    )
+
+
+def indent_text(value: Any, prefix: str = "  ") -> str:
+    return "\n".join(prefix + line if line.strip() else "" for line in str(value).splitlines())
+
+
+def long_date(value: Any) -> str:
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_date(value: Any) -> str:
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return f"{day.day} {day:%b}"
+
+
+class References:
+    """Numbered link references for plain text: 'DeepSeek releases R1 [3]' and a list at the end."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def ref(self, url: str) -> int:
+        return self._numbers.setdefault(url, len(self._numbers) + 1)
+
+    def items(self) -> list[tuple[int, str]]:
+        return [(n, url) for url, n in self._numbers.items()]
+
+
+def markup(value: str) -> Markup:
+    """Mark already-sanitised HTML as safe for autoescaping templates."""
+    return Markup(value)

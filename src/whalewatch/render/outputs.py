@@ -1,0 +1,110 @@
+"""Every format from the one Issue: web page, email HTML, Markdown, text, PDF, JSON, subject."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import css_inline
+import jinja2
+
+from ..errors import TemplateError
+from ..model import Issue, SectionBlock
+from .env import References, make_environment, render
+from .pdf import SafeFetcher, render_pdf
+
+# output file -> template that makes it
+OUTPUT_TEMPLATES = {
+    "index.html": "web.html",
+    "email.html": "email.html",
+    "briefing.md": "briefing.md",
+    "briefing.txt": "briefing.txt",
+}
+PDF_TEMPLATE = "pdf.html"
+SUBJECT_TEMPLATE = "subject.txt"
+ALL_OUTPUTS = ("index.html", "email.html", "briefing.md", "briefing.txt", "briefing.pdf", "issue.json")
+
+
+@dataclass
+class RenderSettings:
+    templates_dir: Path | None
+    paper: str = "A4"
+    remote_images: bool = False
+    language: str = "en"
+
+
+class Renderer:
+    """Holds the environment (and so the compiled templates) across issues in one process."""
+
+    def __init__(self, settings: RenderSettings):
+        self.settings = settings
+        self.env = make_environment(settings.templates_dir)
+        self.fetcher = SafeFetcher([settings.templates_dir] if settings.templates_dir else [], settings.remote_images)
+
+    def context(self, issue: Issue, fmt: str) -> dict[str, Any]:
+        return {
+            "issue": issue,
+            "settings": {"paper": self.settings.paper, "remote_images": self.settings.remote_images,
+                         "language": self.settings.language},
+            "refs": References(),
+            "section_template": lambda block: self.section_template(block, fmt),
+        }
+
+    def section_template(self, block: SectionBlock, fmt: str) -> str:
+        if block.template:
+            return f"partials/sections/{block.template}.{fmt}"
+        return f"partials/section.{fmt}"
+
+    def missing_section_templates(self, blocks: list[SectionBlock]) -> list[str]:
+        missing = []
+        for block in blocks:
+            for fmt in ("html", "md", "txt"):
+                name = self.section_template(block, fmt)
+                try:
+                    self.env.get_template(name)
+                except jinja2.TemplateNotFound:
+                    missing.append(f"section '{block.id}' names template '{block.template}', but {name} is not in templates/ or the package defaults")
+                except jinja2.TemplateSyntaxError:
+                    pass
+        return missing
+
+    def render_text_outputs(self, issue: Issue) -> dict[str, bytes]:
+        """Everything but the PDF: the fast path that serve and the benchmark use."""
+        missing = self.missing_section_templates(issue.sections)
+        if missing:
+            raise TemplateError(missing[0])
+        files: dict[str, bytes] = {}
+        for output, template in OUTPUT_TEMPLATES.items():
+            fmt = template.rsplit(".", 1)[1]
+            text = render(self.env, template, self.context(issue, fmt))
+            if output == "email.html":
+                text = inline_css(text)
+            files[output] = text.encode("utf-8")
+        files["issue.json"] = issue_json(issue)
+        return files
+
+    def render_pdf_html(self, issue: Issue) -> str:
+        return render(self.env, PDF_TEMPLATE, self.context(issue, "html"))
+
+    def render_pdf(self, issue: Issue) -> bytes:
+        return render_pdf(self.render_pdf_html(issue), self.fetcher)
+
+    def render_all(self, issue: Issue) -> dict[str, bytes]:
+        files = self.render_text_outputs(issue)
+        files["briefing.pdf"] = self.render_pdf(issue)
+        return files
+
+    def subject(self, issue: Issue) -> str:
+        return " ".join(render(self.env, SUBJECT_TEMPLATE, self.context(issue, "txt")).split())
+
+
+def inline_css(html: str) -> str:
+    """Email clients drop <style> in places; inline every rule, keep the block for media queries."""
+    inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+    return inliner.inline(html)
+
+
+def issue_json(issue: Issue) -> bytes:
+    return (json.dumps(issue.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,62 @@
+"""Writes that never leave half a briefing behind.
+
+An issue's files are written into a hidden sibling folder and swapped in by rename; single
+files (the archive page, the Atom feed) are written beside their target and renamed over it.
+If anything fails before the swap, the previous issue is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_folder_atomic(target: Path, files: dict[str, bytes]) -> None:
+    """Replace ``target`` with exactly ``files``; readers see the old folder or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new."))
+    try:
+        for name, data in files.items():
+            destination = staging / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(data)
+        os.chmod(staging, 0o755)
+        if target.exists():
+            retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old."))
+            os.replace(target, retired / target.name)
+            try:
+                os.replace(staging, target)
+            except BaseException:
+                os.replace(retired / target.name, target)
+                raise
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def clean_leftovers(folder: Path) -> None:
+    """Staging folders of a build that was killed are removed by the next build."""
+    if folder.is_dir():
+        for entry in folder.glob(".*.new.*"):
+            shutil.rmtree(entry, ignore_errors=True)
+        for entry in folder.glob(".*.old.*"):
+            shutil.rmtree(entry, ignore_errors=True)

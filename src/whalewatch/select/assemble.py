@@ -1,0 +1,294 @@
+"""The week's items and notes in, one ``Issue`` out.
+
+Order of work: choose the window's notes; drop what the editor excluded; fold items into
+clusters; hang notes on the clusters they name (or make stories of them); place each story in
+one section; rank; lift the best into top stories; cap each section. Every decision that a
+reader could question is kept in ``Story.reasons`` for ``build --explain``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from ..config import Config
+from ..errors import Problem, WeekError
+from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
+from ..sanitize import one_line
+from ..urls import canonical_url
+from ..weeks import Week
+from .fold import fold
+from .place import Placer
+from .rank import score
+
+EXCERPT_WORDS = 70
+
+
+@dataclass
+class History:
+    """Stories of earlier issues by canonical URL: number, week and title of the issue that carried them."""
+
+    by_url: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class Selection:
+    issue: Issue
+    problems: list[Problem]
+    dropped: list[str] = field(default_factory=list)
+
+
+def notes_in_week(notes: list[Note], week: Week, tz: ZoneInfo) -> list[Note]:
+    start, end = week.window(tz)
+    chosen = []
+    for note in notes:
+        if note.week is not None:
+            if note.week == str(week):
+                chosen.append(note)
+        elif note.date is not None and start <= note.date < end:
+            chosen.append(note)
+    return chosen
+
+
+def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[Note],
+                   history: History | None = None, first_week: Week | None = None) -> Selection:
+    tz = ZoneInfo(config.briefing.timezone)
+    start, end = week.window(tz)
+    first_week = first_week or Week.parse(config.briefing.first_week)
+    number = week.minus(first_week) + 1
+    if number < 1:
+        raise WeekError(f"{week} is before the edition's first issue ({first_week}, briefing.first_week); "
+                        "choose a later week or move first_week back")
+    history = history or History()
+    problems: list[Problem] = []
+    dropped: list[str] = []
+    feeds = {f.name: f for f in config.feeds}
+
+    week_notes = notes_in_week(notes, week, tz)
+    intros = [n for n in week_notes if n.kind == "intro"]
+    if len(intros) > 1:
+        problems.append(Problem(intros[1].path, None, f"several intro notes this week; all are used, in file order ({', '.join(n.path for n in intros)})", "warning"))
+    story_notes = [n for n in week_notes if n.kind != "intro"]
+
+    excluded = {canonical_url(u) for n in story_notes if n.exclude for u in n.urls}
+    for note in story_notes:
+        if note.exclude and not note.urls:
+            problems.append(Problem(note.path, None, "exclude: true needs a url: naming the story to drop", "warning"))
+    clusters = [c for c in fold(_unique(items)) if not ({i.canonical_url for i in c} & excluded)]
+    dropped += [f"excluded by the editor: {u}" for u in sorted(excluded)]
+
+    by_url: dict[str, int] = {}
+    for index, cluster in enumerate(clusters):
+        for item in cluster:
+            if item.canonical_url:
+                by_url.setdefault(item.canonical_url, index)
+    attached: dict[int, list[Note]] = {}
+    standalone: list[Note] = []
+    for note in story_notes:
+        if note.exclude:
+            continue
+        hits = sorted({by_url[c] for c in (canonical_url(u) for u in note.urls) if c in by_url})
+        if hits:
+            for index in hits:
+                attached.setdefault(index, []).append(note)
+        else:
+            standalone.append(note)
+
+    placer = Placer(config)
+    stories: list[Story] = []
+    for index, cluster in enumerate(clusters):
+        stories.append(_cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
+    for note in standalone:
+        stories.append(_note_story(note, config, placer, tz, start, end, problems))
+
+    for story in stories:
+        earlier = _previously(story, history, str(week))
+        if earlier:
+            story.previously = earlier
+            story.reasons.append(f"continues a story from issue #{earlier['number']} ({earlier['week']})")
+
+    stories.sort(key=lambda s: (-int(s.pinned), -s.score, s.date, s.title, s.id))
+    pinned = [s for s in stories if s.pinned]
+    top = pinned + [s for s in stories if not s.pinned][:max(0, config.briefing.top_stories - len(pinned))]
+    for position, story in enumerate(top, 1):
+        story.reasons.append(f"top story #{position} of the issue")
+    top_ids = {s.id for s in top}
+
+    blocks = []
+    for section in config.sections:
+        members = [s for s in stories if s.section == section.id and s.id not in top_ids]
+        if section.rank == "date":
+            members.sort(key=lambda s: (s.date, s.title, s.id), reverse=True)
+        cap = section.max_stories or config.briefing.max_per_section
+        for story in members[cap:]:
+            dropped.append(f"over the cap of {cap} in '{section.id}': {story.title}")
+        for position, story in enumerate(members[:cap], 1):
+            story.reasons.append(f"#{position} in '{section.id}'")
+        blocks.append(SectionBlock(section.id, section.title, section.description, section.template, members[:cap]))
+
+    shown = top + [s for b in blocks for s in b.stories]
+    issue = Issue(
+        title=config.briefing.title,
+        tagline=config.briefing.tagline,
+        number=number,
+        week=str(week),
+        window_start=start.astimezone(tz).date().isoformat(),
+        window_end=end.astimezone(tz).date().isoformat(),
+        timezone=config.briefing.timezone,
+        intro_html="\n".join(n.body_html for n in intros),
+        intro_text="\n\n".join(n.body_text for n in intros),
+        top_title=config.briefing.top_title,
+        top=top,
+        sections=blocks,
+        stats={
+            "items": len(_unique(items)),
+            "stories": len(shown),
+            "sources": len({s.source for s in shown} | {c.source for s in shown for c in s.also}),
+            "notes": len(week_notes),
+            "folded": sum(len(c) - 1 for c in clusters),
+            "dropped": len(dropped),
+        },
+        base_url=config.briefing.base_url,
+    )
+    return Selection(issue, problems, dropped)
+
+
+def _unique(items: list[Item]) -> list[Item]:
+    seen: dict[str, Item] = {}
+    for item in items:
+        seen.setdefault(item.key, item)
+    return list(seen.values())
+
+
+def _primary(cluster: list[Item], feeds: dict) -> Item:
+    """The best source: highest feed weight, then the first to report, then a stable key."""
+    return min(cluster, key=lambda i: (-_weight(i, feeds), i.date, not i.summary_text, i.key))
+
+
+def _weight(item: Item, feeds: dict) -> float:
+    feed = feeds.get(item.feed)
+    return feed.weight if feed else 1.0
+
+
+def _local_date(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).date().isoformat()
+
+
+def _excerpt(text: str) -> str:
+    words = text.split()
+    if len(words) <= EXCERPT_WORDS:
+        return text.strip()
+    return " ".join(words[:EXCERPT_WORDS]).rstrip(",;:") + " …"
+
+
+def _story_id(basis: str) -> str:
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
+
+
+def _cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds: dict, placer: Placer,
+                   tz: ZoneInfo, start: datetime, end: datetime, problems: list[Problem]) -> Story:
+    primary = _primary(cluster, feeds)
+    others = sorted((i for i in cluster if i is not primary), key=lambda i: (-_weight(i, feeds), i.date, i.key))
+    also: list[Coverage] = []
+    seen_sources = {primary.feed}
+    for item in others:
+        if item.feed not in seen_sources:
+            seen_sources.add(item.feed)
+            also.append(Coverage(item.feed, item.url, item.title))
+    summary = primary.summary_text or next((i.summary_text for i in others if i.summary_text), "")
+    tags = sorted({t for i in cluster for t in i.tags} | {t for n in notes for t in n.tags})
+    section = _editor_section(notes, config, problems)
+    feed = feeds.get(primary.feed)
+    text_for_rules = " ".join([summary] + [n.body_text[:500] for n in notes])
+    placement = placer.place(" ".join(dict.fromkeys(i.title for i in cluster)), text_for_rules, tags,
+                             feed.section if feed else None, section)
+    earliest = min(i.date for i in cluster)
+    value, reasons = score(max(_weight(i, feeds) for i in cluster), len(seen_sources), placement.score,
+                           sum(n.priority for n in notes), bool(notes), earliest, start, end)
+    story = Story(
+        id=_story_id(primary.canonical_url or primary.key),
+        title=primary.title,
+        url=primary.url,
+        source=primary.feed,
+        date=_local_date(earliest, tz),
+        summary_html=primary.summary_html,
+        summary_text=_excerpt(summary),
+        section=placement.section,
+        language=primary.language,
+        also=also,
+        notes=[StoryNote(n.body_html, n.body_text, n.path) for n in notes if n.body_text.strip()],
+        tags=tags,
+        pinned=any(n.pin for n in notes),
+        score=value,
+        reasons=[f"section '{placement.section}': " + "; ".join(placement.reasons)] + [f"score {value:.2f}: " + "; ".join(reasons)],
+        canonical_url=primary.canonical_url,
+    )
+    if len(cluster) > 1:
+        story.reasons.append(f"folded {len(cluster)} items from {len(seen_sources)} sources")
+    if primary.date_note:
+        story.reasons.append(f"date: {primary.date_note}")
+    translated = next((n.translated_title for n in notes if n.translated_title), "")
+    if translated:
+        story.original_title, story.title = story.title, translated
+    for note in notes:
+        story.data.update(note.data)
+    return story
+
+
+def _note_story(note: Note, config: Config, placer: Placer, tz: ZoneInfo, start: datetime, end: datetime,
+                problems: list[Problem]) -> Story:
+    section = _editor_section([note], config, problems)
+    placement = placer.place(note.title, note.body_text[:2000], note.tags, None, section)
+    when = note.date or start
+    value, reasons = score(1.0, 1, placement.score, note.priority, True, when, start, end)
+    url = note.urls[0] if note.urls else ""
+    return Story(
+        id=_story_id("note:" + note.path),
+        title=note.translated_title or note.title or one_line(url),
+        original_title=note.title if note.translated_title else "",
+        url=url,
+        source=note.source or (config.briefing.author or "Editor's note"),
+        date=_local_date(max(min(when, end), start), tz),
+        summary_html="",
+        summary_text=_excerpt(note.body_text) if len(note.body_text.split()) > EXCERPT_WORDS else "",
+        section=placement.section,
+        notes=[StoryNote(note.body_html, note.body_text, note.path)] if note.body_text.strip() else [],
+        tags=sorted(note.tags),
+        pinned=note.pin,
+        score=value,
+        reasons=[f"from the note {note.path}", f"section '{placement.section}': " + "; ".join(placement.reasons),
+                 f"score {value:.2f}: " + "; ".join(reasons)],
+        data=dict(note.data),
+        canonical_url=canonical_url(url),
+        kind="note",
+    )
+
+
+def _editor_section(notes: list[Note], config: Config, problems: list[Problem]) -> str | None:
+    chosen: str | None = None
+    chosen_by = ""
+    for note in sorted(notes, key=lambda n: n.path):
+        if not note.section:
+            continue
+        if config.section(note.section) is None:
+            known = ", ".join(s.id for s in config.sections)
+            problems.append(Problem(note.path, None, f"section '{note.section}' does not exist (known: {known}); placed by the rules instead", "warning"))
+            continue
+        if chosen and chosen != note.section:
+            problems.append(Problem(note.path, None, f"puts the story in '{note.section}' but {chosen_by} puts it in '{chosen}'; '{chosen}' was used", "warning"))
+            continue
+        chosen, chosen_by = note.section, note.path
+    return chosen
+
+
+def _previously(story: Story, history: History, week: str) -> dict | None:
+    earlier = history.by_url.get(story.canonical_url) if story.canonical_url else None
+    if earlier and earlier["week"] < week:
+        return earlier
+    for coverage in story.also:
+        found = history.by_url.get(canonical_url(coverage.url))
+        if found and found["week"] < week:
+            return found
+    return None

@@ -1,0 +1,1 @@
+"""Sources: feeds fetched over HTTP (or read from snapshots) and the editor's notes, normalised."""

@@ -1,0 +1,145 @@
+"""One feed document (bytes) to normalised, sanitised items."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import feedparser
+from feedparser.datetimes import _parse_date as feedparser_date
+
+from ..model import Item
+from ..sanitize import html_to_text, one_line, sanitize_html
+from ..urls import canonical_url, safe_url
+from .dates import bounded, chinese_cst, from_struct, read_cjk_or_epoch
+from .decode import as_utf8_xml, decode_document, refuse_entity_declarations
+
+MAX_SUMMARY = 20_000
+
+
+@dataclass
+class Parsed:
+    items: list[Item]
+    title: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+class NotAFeed(ValueError):
+    """The bytes are not RSS or Atom; the message says what they looked like."""
+
+
+def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_type: str | None = None,
+               base_url: str = "", max_items: int = 500, include: list[str] = (), exclude: list[str] = ()) -> Parsed:
+    decoded = decode_document(raw, content_type)
+    refuse_entity_declarations(decoded.text)
+    parsed = feedparser.parse(
+        as_utf8_xml(decoded.text),
+        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": base_url},
+        sanitize_html=True,
+        resolve_relative_uris=True,
+    )
+    warnings = [f"encoding: {decoded.note}"] if decoded.note else []
+    if not parsed.entries and not parsed.feed.get("title") and parsed.get("bozo"):
+        looks = decoded.text.lstrip()[:60].replace("\n", " ")
+        raise NotAFeed(f"not RSS or Atom ({parsed.get('bozo_exception')}); it starts with {looks!r}")
+    if parsed.get("bozo") and parsed.entries:
+        warnings.append(f"malformed XML, read leniently: {parsed.get('bozo_exception')}")
+    language = (parsed.feed.get("language") or language or "en").lower()
+    entries = parsed.entries
+    if len(entries) > max_items:
+        warnings.append(f"{len(entries)} items; kept the first {max_items} (fetch.max_items)")
+        entries = entries[:max_items]
+    guids = [str(e.get("id") or "") for e in entries]
+    repeats = Counter(guids)
+    items = []
+    for entry, guid in zip(entries, guids):
+        item = _item(entry, guid, repeats[guid] > 1, feed, language, now)
+        if item is not None and _wanted(item, include, exclude):
+            items.append(item)
+    return Parsed(items, one_line(parsed.feed.get("title", "")), warnings)
+
+
+def _item(entry, guid: str, guid_repeated: bool, feed: str, language: str, now: datetime) -> Item | None:  # noqa: ANN001
+    url = safe_url(entry.get("link")) or _alternate(entry) or (safe_url(guid) if entry.get("guidislink") else "")
+    title = one_line(entry.get("title"))
+    summary_html = _summary(entry)
+    summary_text = html_to_text(summary_html)
+    if not title and not summary_text and not url:
+        return None
+    if not title:
+        title = one_line(summary_text, 120) or url
+    published, note = _published(entry, language, now)
+    canonical = canonical_url(url)
+    tags = sorted({one_line(t.get("term"), 60) for t in entry.get("tags", []) if t.get("term")})
+    return Item(
+        key=_key(feed, guid, guid_repeated, canonical, title, entry),
+        feed=feed,
+        url=url,
+        canonical_url=canonical,
+        guid=one_line(guid, 500),
+        title=title,
+        summary_html=summary_html,
+        summary_text=summary_text,
+        author=one_line(entry.get("author"), 120),
+        published=published,
+        first_seen=now,
+        date=published or now,
+        date_note=note,
+        language=language,
+        tags=tags[:20],
+    )
+
+
+def _alternate(entry) -> str:  # noqa: ANN001
+    for link in entry.get("links", []):
+        if link.get("rel", "alternate") == "alternate":
+            url = safe_url(link.get("href"))
+            if url:
+                return url
+    return ""
+
+
+def _summary(entry) -> str:  # noqa: ANN001
+    content = entry.get("content") or []
+    html = entry.get("summary") or (content[0].get("value") if content else "")
+    return sanitize_html(html[:MAX_SUMMARY])
+
+
+def _published(entry, language: str, now: datetime) -> tuple[datetime | None, str]:  # noqa: ANN001
+    for raw_key, parsed_key in (("published", "published_parsed"), ("updated", "updated_parsed"), ("created", "created_parsed")):
+        raw = entry.get(raw_key)
+        if not raw:
+            continue
+        moment = read_cjk_or_epoch(raw, language)
+        if moment is None:
+            rewritten = chinese_cst(raw, language)
+            if rewritten != raw:
+                moment = from_struct(feedparser_date(rewritten))
+            else:
+                moment = from_struct(entry.get(parsed_key))
+        if moment is None:
+            return None, f"unreadable date {one_line(raw, 40)!r}; using when it was first seen"
+        return bounded(moment, now)
+    return bounded(None, now)
+
+
+def _key(feed: str, guid: str, guid_repeated: bool, canonical: str, title: str, entry) -> str:  # noqa: ANN001
+    """ids are not unique in the wild: fall back to link and title when a guid repeats or is missing."""
+    if guid and not guid_repeated:
+        basis = ("guid", guid)
+    elif canonical:
+        basis = ("url", guid, canonical)
+    else:
+        basis = ("title", guid, title, str(entry.get("published") or entry.get("updated") or ""))
+    digest = hashlib.sha256("\x1f".join((feed,) + basis).encode("utf-8", "replace")).hexdigest()
+    return digest[:32]
+
+
+def _wanted(item: Item, include: list[str], exclude: list[str]) -> bool:
+    """A feed's include/exclude keywords, matched against title and summary, case-insensitively."""
+    haystack = f"{item.title}\n{item.summary_text}".lower()
+    if include and not any(word.lower() in haystack for word in include):
+        return False
+    return not any(word.lower() in haystack for word in exclude)

@@ -1,0 +1,153 @@
+"""Feeds over HTTP: conditional GET, bounded concurrency, caps on size and time, retries.
+
+Nothing here parses; it hands bytes and validators forward. Every way a server can misbehave
+(slow trickle, huge body, redirect loop, 5xx, reset) ends as a ``Fetched`` with an error
+message for the operator, never as an exception that stops the other feeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..config import Fetch
+
+RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+
+
+@dataclass
+class FetchRequest:
+    name: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class Fetched:
+    name: str
+    url: str
+    status: int | None = None
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str = ""
+    elapsed: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304 and not self.error
+
+
+class TooLarge(Exception):
+    pass
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+async def fetch_all(requests: list[FetchRequest], settings: Fetch,
+                    on_done: Callable[[Fetched], Awaitable[None] | None] | None = None,
+                    sleep: Sleep = asyncio.sleep) -> list[Fetched]:
+    """Fetch every request; results come back in request order whatever finished first."""
+    limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
+    timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
+    overall = asyncio.Semaphore(settings.concurrency)
+    per_host: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(settings.per_host))
+    async with httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=True, max_redirects=5,
+                                 headers={"User-Agent": settings.user_agent,
+                                          "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"},
+                                 trust_env=False) as client:
+
+        async def one(request: FetchRequest) -> Fetched:
+            host = urlsplit(request.url).hostname or ""
+            async with overall, per_host[host]:
+                try:
+                    result = await asyncio.wait_for(_with_retries(client, request, settings, sleep), settings.total_timeout)
+                except asyncio.TimeoutError:
+                    result = Fetched(request.name, request.url, error=f"gave up after {settings.total_timeout:g}s (fetch.total_timeout)")
+            if on_done is not None:
+                maybe = on_done(result)
+                if asyncio.iscoroutine(maybe):
+                    await maybe
+            return result
+
+        tasks = [asyncio.ensure_future(one(r)) for r in requests]
+        done, pending = await asyncio.wait(tasks, timeout=settings.budget) if tasks else (set(), set())
+        for task in pending:
+            task.cancel()
+        results = []
+        for request, task in zip(requests, tasks):
+            if task in done and not task.cancelled() and task.exception() is None:
+                results.append(task.result())
+            elif task in done and not task.cancelled():
+                results.append(Fetched(request.name, request.url, error=f"internal error: {task.exception()!r}"))
+            else:
+                results.append(Fetched(request.name, request.url, error=f"not reached within the run's budget of {settings.budget:g}s (fetch.budget)"))
+        return results
+
+
+async def _with_retries(client: httpx.AsyncClient, request: FetchRequest, settings: Fetch, sleep: Sleep) -> Fetched:
+    attempt = 0
+    while True:
+        result = await _once(client, request, settings)
+        retryable = (result.status in RETRY_STATUSES) or (result.status is None and result.error and not result.error.startswith(("too large", "refused")))
+        if not retryable or attempt >= settings.retries:
+            return result
+        attempt += 1
+        await sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
+
+
+async def _once(client: httpx.AsyncClient, request: FetchRequest, settings: Fetch) -> Fetched:
+    headers = {}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    started = time.monotonic()
+    result = Fetched(request.name, request.url)
+    try:
+        async with client.stream("GET", request.url, headers=headers) as response:
+            result.status = response.status_code
+            result.content_type = response.headers.get("content-type")
+            result.etag = response.headers.get("etag")
+            result.last_modified = response.headers.get("last-modified")
+            if response.status_code == 304:
+                pass
+            elif response.status_code >= 400:
+                result.error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+            else:
+                result.body = await _read_capped(response, settings.max_bytes)
+    except TooLarge as exc:
+        result.error = f"too large: {exc}"
+    except httpx.TooManyRedirects:
+        result.error = "refused: too many redirects (a loop?)"
+    except httpx.UnsupportedProtocol as exc:
+        result.error = f"refused: redirected to an unsupported address ({exc})"
+    except httpx.TimeoutException as exc:
+        result.error = f"timed out ({type(exc).__name__}) after {settings.timeout:g}s without data"
+    except httpx.HTTPError as exc:
+        result.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise TooLarge(f"{int(declared):,} bytes announced; the cap is {cap:,} (fetch.max_bytes)")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise TooLarge(f"more than {cap:,} bytes; the cap is fetch.max_bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

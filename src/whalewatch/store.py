@@ -1,0 +1,212 @@
+"""Everything ever seen, kept: items, per-feed state, runs and the delivery log, in SQLite.
+
+Feeds roll items off; the store does not. WAL and a busy timeout let a scheduler and a CLI
+command share the file; each batch is one transaction, so a fetch killed midway keeps every
+feed it finished. Older stores are migrated in place, never discarded.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from .model import Item
+
+SCHEMA_VERSION = 2
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE items (
+        key TEXT PRIMARY KEY, feed TEXT NOT NULL, url TEXT NOT NULL, canonical_url TEXT NOT NULL,
+        guid TEXT NOT NULL, title TEXT NOT NULL, summary_html TEXT NOT NULL, summary_text TEXT NOT NULL,
+        author TEXT NOT NULL, published TEXT, first_seen TEXT NOT NULL, date TEXT NOT NULL,
+        date_note TEXT NOT NULL, language TEXT NOT NULL, tags TEXT NOT NULL
+    );
+    CREATE INDEX items_date ON items(date);
+    CREATE INDEX items_canonical ON items(canonical_url);
+    CREATE TABLE feeds (
+        name TEXT PRIMARY KEY, url TEXT, etag TEXT, last_modified TEXT, last_attempt TEXT,
+        last_success TEXT, consecutive_failures INTEGER NOT NULL DEFAULT 0, failing_since TEXT,
+        last_error TEXT, last_status INTEGER, items_total INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+    2: """
+    CREATE TABLE deliveries (
+        week TEXT NOT NULL, recipient TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        message_id TEXT, last_error TEXT, updated TEXT NOT NULL, PRIMARY KEY (week, recipient)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, job TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+        outcome TEXT, detail TEXT
+    );
+    """,
+}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass
+class FeedState:
+    name: str
+    url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    consecutive_failures: int = 0
+    failing_since: datetime | None = None
+    last_error: str | None = None
+    last_status: int | None = None
+    items_total: int = 0
+
+
+class Store:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in filter(str.strip, _MIGRATIONS[target].split(";")):
+                    db.execute(statement)
+            if version < SCHEMA_VERSION:
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    # -- items ---------------------------------------------------------------------------
+
+    def add_items(self, items: list[Item]) -> int:
+        """Insert the items not seen before; returns how many were new. first_seen never moves."""
+        with self.transaction() as db:
+            return _insert_items(db, items)
+
+    def items_between(self, start: datetime, end: datetime) -> list[Item]:
+        rows = self.db.execute(
+            "SELECT * FROM items WHERE date >= ? AND date < ? ORDER BY date, key", (_iso(start), _iso(end))
+        ).fetchall()
+        return [_item(r) for r in rows]
+
+    def items_by_canonical(self, canonical_urls: list[str]) -> list[Item]:
+        found: list[Item] = []
+        for url in sorted(set(filter(None, canonical_urls))):
+            found += [_item(r) for r in self.db.execute("SELECT * FROM items WHERE canonical_url = ? ORDER BY date, key", (url,))]
+        return found
+
+    def count_items(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+
+    # -- feeds ---------------------------------------------------------------------------
+
+    def feed_state(self, name: str) -> FeedState:
+        row = self.db.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return FeedState(name)
+        data = dict(row)
+        for key in ("last_attempt", "last_success", "failing_since"):
+            data[key] = _dt(data[key])
+        return FeedState(**data)
+
+    def all_feed_states(self) -> list[FeedState]:
+        return [self.feed_state(r["name"]) for r in self.db.execute("SELECT name FROM feeds ORDER BY name")]
+
+    def record_feed_success(self, name: str, url: str | None, when: datetime, status: int,
+                            etag: str | None, last_modified: str | None, items: list[Item]) -> int:
+        """Store a feed's items and its new validators in one transaction: both or neither."""
+        with self.transaction() as db:
+            new = _insert_items(db, items)
+            db.execute(
+                """INSERT INTO feeds (name, url, etag, last_modified, last_attempt, last_success, consecutive_failures,
+                       failing_since, last_error, last_status, items_total)
+                   VALUES (?,?,?,?,?,?,0,NULL,NULL,?,?)
+                   ON CONFLICT(name) DO UPDATE SET url=excluded.url,
+                       etag=COALESCE(excluded.etag, feeds.etag), last_modified=COALESCE(excluded.last_modified, feeds.last_modified),
+                       last_attempt=excluded.last_attempt, last_success=excluded.last_success, consecutive_failures=0,
+                       failing_since=NULL, last_error=NULL, last_status=excluded.last_status,
+                       items_total=feeds.items_total + ?""",
+                (name, url, etag, last_modified, _iso(when), _iso(when), status, new, new),
+            )
+        return new
+
+    def record_feed_failure(self, name: str, url: str | None, when: datetime, error: str, status: int | None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO feeds (name, url, last_attempt, consecutive_failures, failing_since, last_error, last_status)
+                   VALUES (?,?,?,1,?,?,?)
+                   ON CONFLICT(name) DO UPDATE SET url=excluded.url, last_attempt=excluded.last_attempt,
+                       consecutive_failures=feeds.consecutive_failures + 1,
+                       failing_since=COALESCE(feeds.failing_since, excluded.failing_since),
+                       last_error=excluded.last_error, last_status=excluded.last_status""",
+                (name, url, _iso(when), _iso(when), error[:1000], status),
+            )
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def start_run(self, job: str, when: datetime) -> int:
+        with self.transaction() as db:
+            return db.execute("INSERT INTO runs (job, started) VALUES (?, ?)", (job, _iso(when))).lastrowid
+
+    def finish_run(self, run_id: int, when: datetime, outcome: str, detail: str = "") -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished=?, outcome=?, detail=? WHERE id=?", (_iso(when), outcome, detail[:2000], run_id))
+
+    def recent_runs(self, limit: int = 10) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+
+def _item(row: sqlite3.Row) -> Item:
+    return Item(
+        key=row["key"], feed=row["feed"], url=row["url"], canonical_url=row["canonical_url"], guid=row["guid"],
+        title=row["title"], summary_html=row["summary_html"], summary_text=row["summary_text"], author=row["author"],
+        published=_dt(row["published"]), first_seen=_dt(row["first_seen"]), date=_dt(row["date"]),
+        date_note=row["date_note"], language=row["language"], tags=json.loads(row["tags"]),
+    )
+
+
+def _insert_items(db: sqlite3.Connection, items: list[Item]) -> int:
+    if not items:
+        return 0
+    rows = [
+        (i.key, i.feed, i.url, i.canonical_url, i.guid, i.title, i.summary_html, i.summary_text, i.author,
+         _iso(i.published), _iso(i.first_seen), _iso(i.date), i.date_note, i.language, json.dumps(i.tags, ensure_ascii=False))
+        for i in items
+    ]
+    before = db.total_changes
+    db.executemany("INSERT OR IGNORE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    return db.total_changes - before

@@ -151,7 +151,7 @@ def build_command(ctx: Context, week: str | None, latest: bool, draft: bool, no_
     if explain:
         print_explanation(report.issue, report.dropped)
     out.print(f"Issue #{report.issue.number} ({target}): {report.issue.stats['stories']} stories "
-              f"from {report.issue.stats['items']} items -> {display_path(report.folder)}/")
+              f"from {report.issue.stats['items_read']} items -> {display_path(report.folder)}/")
     for name in sorted(report.files):
         out.print(f"  {display_path(report.folder / name)}", highlight=False)
 

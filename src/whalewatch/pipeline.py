@@ -191,10 +191,12 @@ def make_issue(edition: Edition, week: Week, now: datetime | None = None) -> tup
     """Select and merge one week without rendering anything: used by build, check, serve and explain."""
     read = read_notes(edition.notes_dir, edition.tz)
     start, end = week.window(edition.tz)
-    with Store(edition.store_path) as store:
-        items = store.items_between(start, end)
-        wanted = [canonical_url(u) for n in notes_in_week(read.notes, week, edition.tz) for u in n.urls if not n.exclude]
-        items += store.items_by_canonical(wanted)
+    items = []
+    if edition.store_path.exists():   # check and serve must not create a store as a side effect
+        with Store(edition.store_path) as store:
+            items = store.items_between(start, end)
+            wanted = [canonical_url(u) for n in notes_in_week(read.notes, week, edition.tz) for u in n.urls if not n.exclude]
+            items += store.items_by_canonical(wanted)
     selection = assemble_issue(edition.config, week, items, read.notes, history_of(edition.output_dir), edition.first_week)
     issue = selection.issue
     if edition.config.briefing.show_build_time:

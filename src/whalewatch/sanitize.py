@@ -97,13 +97,13 @@ class _Text(HTMLParser):
         if tag in ("script", "style", "template"):
             self.skip += 1
         elif tag in self._BLOCK:
-            self.parts.append("\n")
+            self.parts.append("\x00")
 
     def handle_endtag(self, tag):  # noqa: ANN001
         if tag in ("script", "style", "template"):
             self.skip = max(0, self.skip - 1)
         elif tag in self._BLOCK:
-            self.parts.append("\n")
+            self.parts.append("\x00")
 
     def handle_data(self, data):  # noqa: ANN001
         if not self.skip:
@@ -118,7 +118,7 @@ def html_to_text(fragment: str | None) -> str:
     parser.feed(fragment[:MAX_FRAGMENT])
     parser.close()
     text = "".join(parser.parts)
-    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n|\n", text)]
+    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in text.split("\x00")]
     return "\n\n".join(p for p in paragraphs if p)
 
 

@@ -143,7 +143,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         top=top,
         sections=blocks,
         stats={
-            "items": len(_unique(items)),
+            "items_read": len(_unique(items)),
             "stories": len(shown),
             "sources": len({s.source for s in shown} | {c.source for s in shown for c in s.also}),
             "notes": len(week_notes),
@@ -201,8 +201,8 @@ def _cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds
     tags = sorted({t for i in cluster for t in i.tags} | {t for n in notes for t in n.tags})
     section = _editor_section(notes, config, problems)
     feed = feeds.get(primary.feed)
-    text_for_rules = " ".join([summary] + [n.body_text[:500] for n in notes])
-    placement = placer.place(" ".join(dict.fromkeys(i.title for i in cluster)), text_for_rules, tags,
+    # The editor's prose discusses context (papers, prices, rivals); only the reports decide the section.
+    placement = placer.place(" ".join(dict.fromkeys(i.title for i in cluster)), summary, tags,
                              feed.section if feed else None, section)
     earliest = min(i.date for i in cluster)
     value, reasons = score(max(_weight(i, feeds) for i in cluster), len(seen_sources), placement.score,

@@ -7,6 +7,7 @@ Wording alone never joins two items that name different releases (R1 vs R1-Zero,
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,8 +21,10 @@ _COMMON_TOKEN_SHARE = 0.25   # tokens in more than this share of the week's item
 
 @dataclass(frozen=True)
 class Thresholds:
-    title_jaccard: float = 0.55
-    title_containment: float = 0.75
+    title_jaccard: float = 0.5        # IDF-weighted: shared rare words count, shared common ones barely
+    title_containment: float = 0.7
+    strong_containment: float = 0.6   # with four or more shared words, no body check needed
+    text_cosine: float = 0.45
     body_jaccard: float = 0.2
 
 
@@ -72,6 +75,7 @@ def _join_equal(uf: _UnionFind, keys: list[str]) -> None:
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds) -> None:
     titles = [frozenset(tokens(i.title)) for i in items]
     bodies = [frozenset(tokens(i.summary_text[:600])) for i in items]
+    weights = _idf([t | b for t, b in zip(titles, bodies)])
     ids = [model_ids(f"{i.title} {i.summary_text[:300]}") for i in items]
     title_ids = [model_ids(i.title) for i in items]
     postings: dict[str, list[int]] = defaultdict(list)
@@ -88,8 +92,18 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds) -> 
             continue
         if _different_releases(title_ids[a], title_ids[b], ids[a], ids[b]):
             continue
-        if similar(titles[a], titles[b], bodies[a], bodies[b], thresholds):
+        if similar(titles[a], titles[b], bodies[a], bodies[b], weights, thresholds):
             uf.union(a, b)
+
+
+def _idf(documents: list[frozenset]) -> dict[str, float]:
+    """Words in many of the week's titles (deepseek, china) say little about which event it is."""
+    counts: dict[str, int] = defaultdict(int)
+    for words in documents:
+        for word in words:
+            counts[word] += 1
+    total = len(documents) or 1
+    return {word: math.log(1 + total / count) for word, count in counts.items()}
 
 
 def _different_releases(title_a: frozenset, title_b: frozenset, all_a: frozenset, all_b: frozenset) -> bool:
@@ -103,15 +117,36 @@ def _different_releases(title_a: frozenset, title_b: frozenset, all_a: frozenset
 
 
 def similar(title_a: frozenset, title_b: frozenset, body_a: frozenset, body_b: frozenset,
-            thresholds: Thresholds = Thresholds()) -> bool:
+            weights: dict[str, float] | None = None, thresholds: Thresholds = Thresholds()) -> bool:
     if not title_a or not title_b:
         return False
-    shared = len(title_a & title_b)
-    jaccard = shared / len(title_a | title_b)
-    containment = shared / min(len(title_a), len(title_b))
-    if jaccard >= thresholds.title_jaccard and shared >= 2:
+    weight = (lambda words: sum(weights.get(w, 1.0) for w in words)) if weights else len
+    common = title_a & title_b
+    if len(common) < 2:
+        return False
+    shared = weight(common)
+    jaccard = shared / weight(title_a | title_b)
+    containment = shared / min(weight(title_a), weight(title_b))
+    if jaccard >= thresholds.title_jaccard:
         return True
-    if containment >= thresholds.title_containment and shared >= 3:
+    if containment >= thresholds.strong_containment and len(common) >= 4:
+        return True
+    if containment >= thresholds.title_containment and len(common) >= 3:
         text_a, text_b = title_a | body_a, title_b | body_b
-        return len(text_a & text_b) / len(text_a | text_b) >= thresholds.body_jaccard
-    return False
+        if weight(text_a & text_b) / weight(text_a | text_b) >= thresholds.body_jaccard:
+            return True
+    return weights is not None and _cosine(title_a, body_a, title_b, body_b, weights) >= thresholds.text_cosine
+
+
+def _cosine(title_a: frozenset, body_a: frozenset, title_b: frozenset, body_b: frozenset, weights: dict[str, float]) -> float:
+    """IDF cosine over title (counted twice) and summary: catches reports that word the headline differently."""
+    def vector(title: frozenset, body: frozenset) -> dict[str, float]:
+        vec = {w: weights.get(w, 1.0) for w in body}
+        for w in title:
+            vec[w] = vec.get(w, 0.0) + 2 * weights.get(w, 1.0)
+        return vec
+
+    va, vb = vector(title_a, body_a), vector(title_b, body_b)
+    dot = sum(value * vb[w] for w, value in va.items() if w in vb)
+    norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(sum(v * v for v in vb.values()))
+    return dot / norm if norm else 0.0

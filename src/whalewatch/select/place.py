@@ -10,7 +10,7 @@ from .text import keyword_regex, normalise
 
 TITLE_HIT = 3.0
 BODY_HIT = 1.0
-TAG_HIT = 2.0
+TAG_HIT = 10.0   # a tag is the editor's explicit word; it outweighs keyword hits
 FEED_DEFAULT = 1.5
 
 

@@ -9,8 +9,8 @@ from datetime import datetime
 def score(weight: float, sources: int, match: float, priority: int, annotated: bool,
           date: datetime, start: datetime, end: datetime) -> tuple[float, list[str]]:
     parts: list[tuple[float, str]] = [
-        (2.0 * weight, f"source weight {weight:g}"),
-        (2.0 * math.log2(1 + sources), f"covered by {sources} source{'s' if sources != 1 else ''}"),
+        (1.2 * weight, f"source weight {weight:g}"),
+        (3.0 * math.log2(1 + sources), f"covered by {sources} source{'s' if sources != 1 else ''}"),
         (0.5 * min(match, 12.0), "section keywords"),
     ]
     if priority:

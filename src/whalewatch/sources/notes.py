@@ -49,15 +49,18 @@ def read_notes(folder: Path, tz: ZoneInfo) -> NotesRead:
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        note, found = read_note(path, tz)
+        note, found = read_note(path, tz, folder)
         problems.extend(found)
         if note is not None:
             notes.append(note)
     return NotesRead(notes, problems)
 
 
-def read_note(path: Path, tz: ZoneInfo) -> tuple[Note | None, list[Problem]]:
+def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None) -> tuple[Note | None, list[Problem]]:
+    """Problems name the file as the user would type it; the note keeps a path relative to notes/,
+    so ids and outputs do not depend on where the edition is checked out."""
     shown = display_path(path)
+    stable = (path.relative_to(folder.parent) if folder else path).as_posix()
     raw = path.read_bytes()
     if len(raw) > MAX_NOTE_BYTES:
         return None, [Problem(shown, None, f"note is {len(raw)} bytes; the limit is {MAX_NOTE_BYTES}. Split it")]
@@ -84,6 +87,8 @@ def read_note(path: Path, tz: ZoneInfo) -> tuple[Note | None, list[Problem]]:
         note = _from_front_matter(path, shown, meta, lines, body, tz, problems)
     else:
         note = _guessed(path, shown, text, tz, problems)
+    if note is not None:
+        note.path = stable
     return note, problems
 
 

@@ -1,0 +1,158 @@
+"""Shared fixtures: a real HTTP server on loopback serving feed files, and editions in tmp dirs."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLES = ROOT / "samples"
+WHALEWATCH = [sys.executable, "-m", "whalewatch.cli"]
+
+
+class FeedServer:
+    """Serves files from a folder with ETag/Last-Modified and a few misbehaving routes.
+
+    /status/500            always 500
+    /slow/<seconds>        sleeps, then sends a tiny feed
+    /trickle               sends one byte every 0.2 s, forever (until the client gives up)
+    /big/<bytes>           a body of that many bytes
+    /redirect-loop         redirects to itself
+    /<file>                the file, with conditional GET
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.hits: list[tuple[str, str]] = []   # (path, response status)
+        self.overrides: dict[str, tuple[int, bytes, str]] = {}
+        handler = self._handler()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path.lstrip('/')}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _handler(self):  # noqa: ANN202
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # noqa: ANN002
+                pass
+
+            def _send(self, status: int, body: bytes = b"", ctype: str = "application/xml", headers: dict | None = None) -> None:
+                server.hits.append((self.path, str(status)))
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                if body and self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path.split("?")[0]
+                if path in server.overrides:
+                    status, body, ctype = server.overrides[path]
+                    return self._send(status, body, ctype)
+                if path.startswith("/status/"):
+                    return self._send(int(path.rsplit("/", 1)[1]), b"server error", "text/plain")
+                if path.startswith("/slow/"):
+                    time.sleep(float(path.rsplit("/", 1)[1]))
+                    return self._send(200, (DATA / "feeds" / "tiny.xml").read_bytes())
+                if path == "/trickle":
+                    server.hits.append((self.path, "200"))
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/xml")
+                    self.end_headers()
+                    try:
+                        for _ in range(600):
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return None
+                if path.startswith("/big/"):
+                    return self._send(200, b"<rss>" + b" " * int(path.rsplit("/", 1)[1]) + b"</rss>")
+                if path == "/redirect-loop":
+                    return self._send(302, b"", "text/plain", {"Location": "/redirect-loop"})
+                file = (server.folder / path.lstrip("/")).resolve()
+                if not file.is_file() or not file.is_relative_to(server.folder.resolve()):
+                    return self._send(404, b"not found", "text/plain")
+                body = file.read_bytes()
+                etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+                modified = formatdate(file.stat().st_mtime, usegmt=True)
+                if self.headers.get("If-None-Match") == etag:
+                    return self._send(304, b"", headers={"ETag": etag})
+                ctype = "application/rss+xml; charset=utf-8" if file.suffix == ".xml" else "application/octet-stream"
+                return self._send(200, body, ctype, {"ETag": etag, "Last-Modified": modified})
+
+        return Handler
+
+
+@pytest.fixture
+def feed_server(tmp_path: Path):
+    folder = tmp_path / "served"
+    shutil.copytree(DATA / "feeds", folder)
+    server = FeedServer(folder)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def sample_edition(tmp_path: Path) -> Path:
+    """A copy of the bundled sample edition in a temporary folder; returns its feeds.yaml."""
+    target = tmp_path / "edition"
+    shutil.copytree(SAMPLES, target, ignore=shutil.ignore_patterns("briefings", ".whalewatch"))
+    return target / "feeds.yaml"
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    environment = dict(os.environ, COLUMNS="200", **(env or {}))
+    result = subprocess.run(WHALEWATCH + list(args), cwd=cwd, capture_output=True, text=True, env=environment, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"whalewatch {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def write_edition(folder: Path, feeds_yaml: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "feeds.yaml").write_text(feeds_yaml, encoding="utf-8")
+    return folder / "feeds.yaml"
+
+
+MINIMAL_SECTIONS = """
+sections:
+  - id: models
+    title: Models and releases
+    keywords: [release, model, 发布, 模型]
+  - id: chips
+    title: Chips and export controls
+    keywords: [export control, chip, tariff, 芯片]
+  - id: other
+    title: Also noted
+    fallback: true
+"""

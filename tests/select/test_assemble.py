@@ -1,0 +1,96 @@
+"""From items and notes to an Issue: notes on stories, sections, ranking, top stories, caps."""
+
+from __future__ import annotations
+
+from whalewatch.config import parse_config
+from whalewatch.model import Note
+from whalewatch.select import History, assemble_issue
+from whalewatch.weeks import Week
+from tests.conftest import MINIMAL_SECTIONS
+from tests.select.test_fold import item
+
+CONFIG = parse_config("briefing:\n  timezone: UTC\n  first_week: 2025-W01\n  top_stories: 1\n" + MINIMAL_SECTIONS +
+                      "feeds:\n  - {name: lab, url: 'https://lab.example/f', weight: 5, section: models}\n"
+                      "  - {name: wire, url: 'https://wire.example/f', weight: 1}\n", "feeds.yaml")
+W05 = Week.parse("2025-W05")
+
+
+def note(**kw) -> Note:  # noqa: ANN003
+    base = dict(path="notes/n.md", title="", body_html="<p>Why it matters.</p>", body_text="Why it matters.", week="2025-W05")
+    base.update(kw)
+    return Note(**base)
+
+
+def build(items, notes=(), history=None):  # noqa: ANN001, ANN201
+    return assemble_issue(CONFIG, W05, list(items), list(notes), history)
+
+
+def test_issue_number_counts_from_first_week_and_window_is_the_iso_week():
+    issue = build([]).issue
+    assert (issue.number, issue.window_start, issue.window_end) == (5, "2025-01-27", "2025-02-03")
+
+
+def test_note_with_url_annotates_the_story_and_best_source_leads():
+    items = [item("w", "DeepSeek releases R1 model", "https://wire.example/r1?utm_source=x", feed="wire"),
+             item("l", "DeepSeek-R1 release", "https://wire.example/r1", feed="lab", hours=2)]
+    selection = build(items, [note(urls=["https://wire.example/r1/"])])
+    (story,) = selection.issue.all_stories()
+    assert story.source == "lab" and [c.source for c in story.also] == ["wire"]
+    assert story.notes[0].text == "Why it matters."
+
+
+def test_note_without_a_matching_story_becomes_a_story_and_intro_is_separate():
+    selection = build([], [note(title="Standalone", urls=["https://nowhere.example/x"]),
+                           note(path="notes/intro.md", kind="intro", body_html="<p>Hello</p>", body_text="Hello")])
+    issue = selection.issue
+    assert [s.title for s in issue.all_stories()] == ["Standalone"]
+    assert issue.intro_text == "Hello"
+
+
+def test_sections_by_rules_feed_default_and_fallback():
+    items = [item("a", "New chip export controls proposed", "https://wire.example/a", feed="wire"),
+             item("b", "Something unrelated", "https://lab.example/b", feed="lab"),
+             item("c", "Another unrelated thing", "https://wire.example/c", feed="wire")]
+    stories = {s.title: s.section for s in build(items).issue.all_stories()}
+    assert stories == {"New chip export controls proposed": "chips", "Something unrelated": "models",
+                       "Another unrelated thing": "other"}
+
+
+def test_editor_section_pin_exclude_and_translated_title():
+    items = [item("a", "美国考虑新的芯片出口管制", "https://cn.example/a", feed="wire"),
+             item("b", "Drop me", "https://wire.example/b", feed="wire"),
+             item("c", "Pin me", "https://wire.example/c", feed="wire")]
+    notes = [note(path="n1.md", urls=["https://cn.example/a"], translated_title="US weighs new chip export controls", section="models"),
+             note(path="n2.md", urls=["https://wire.example/b"], exclude=True),
+             note(path="n3.md", urls=["https://wire.example/c"], pin=True)]
+    issue = build(items, notes).issue
+    assert [s.title for s in issue.top] == ["Pin me"]
+    (translated,) = [s for s in issue.all_stories() if s.original_title]
+    assert (translated.title, translated.original_title, translated.section) == ("US weighs new chip export controls", "美国考虑新的芯片出口管制", "models")
+    assert "Drop me" not in [s.title for s in issue.all_stories()]
+
+
+def test_unknown_section_and_conflicting_notes_are_reported_and_the_build_goes_on():
+    items = [item("a", "A story about chips", "https://wire.example/a", feed="wire")]
+    selection = build(items, [note(path="n1.md", urls=["https://wire.example/a"], section="nope"),
+                              note(path="n2.md", urls=["https://wire.example/a"], section="models"),
+                              note(path="n3.md", urls=["https://wire.example/a"], section="chips")])
+    messages = [str(p) for p in selection.problems]
+    assert any("section 'nope' does not exist" in m for m in messages)
+    assert any("n3.md" in m and "'models' was used" in m for m in messages)
+    assert selection.issue.all_stories()[0].section == "models"
+
+
+def test_top_stories_are_not_repeated_and_caps_apply():
+    items = [item(str(n), f"Story number {n} about a new model release {n}", f"https://wire.example/{n}", feed="wire", hours=n)
+             for n in range(12)]
+    issue = build(items).issue
+    ids = [s.id for s in issue.all_stories()]
+    assert len(ids) == len(set(ids)) == 1 + 8      # one top story, a cap of 8 per section
+    assert all(s.reasons for s in issue.all_stories())
+
+
+def test_previously_in_issue_links_continuing_stories():
+    history = History({"https://wire.example/a": {"number": 4, "week": "2025-W04", "url": "../2025-W04/index.html#s-x"}})
+    (story,) = build([item("a", "Follow-up", "https://wire.example/a", feed="wire")], history=history).issue.all_stories()
+    assert story.previously["number"] == 4

@@ -1,0 +1,80 @@
+"""Parsing: encodings feedparser gets wrong, dates it misreads, links it lets through."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from whalewatch.sources.decode import RefusedDocument
+from whalewatch.sources.feeds import NotAFeed, parse_feed
+from tests.conftest import DATA
+
+NOW = datetime(2025, 2, 1, tzinfo=timezone.utc)
+
+
+def parse(name: str, **kw):  # noqa: ANN003, ANN201
+    return parse_feed((DATA / "feeds" / name).read_bytes(), feed="t", language=kw.pop("language", "en"), now=NOW, **kw)
+
+
+def test_gbk_bytes_declared_as_utf8_come_out_as_chinese():
+    parsed = parse("gbk-declared-utf8.xml", language="zh")
+    assert [i.title for i in parsed.items] == ["深度求索发布推理模型R1", "美国考虑新的芯片出口管制"]
+    assert any("gb18030" in w for w in parsed.warnings)
+
+
+def test_chinese_dates_and_cst_are_read_as_beijing_time():
+    first, second = parse("gbk-declared-utf8.xml", language="zh").items
+    assert first.published == datetime(2025, 1, 27, 12, 30, tzinfo=timezone.utc)
+    assert second.published == datetime(2025, 1, 28, 2, 0, tzinfo=timezone.utc)
+
+
+def test_missing_date_falls_back_to_first_seen_and_says_so():
+    undated = parse("wire.xml").items[2]
+    assert undated.published is None and undated.date == NOW
+    assert "first seen" in undated.date_note
+
+
+def test_future_and_ancient_dates_are_not_believed():
+    xml = b"""<rss version="2.0"><channel><title>x</title>
+    <item><title>future</title><link>https://a.example/f</link><pubDate>Fri, 01 Jan 2100 00:00:00 +0000</pubDate></item>
+    <item><title>ancient</title><link>https://a.example/a</link><pubDate>Mon, 01 Jan 1900 00:00:00 +0000</pubDate></item>
+    <item><title>epoch</title><link>https://a.example/e</link><pubDate>1738000000</pubDate></item>
+    </channel></rss>"""
+    future, ancient, epoch = parse_feed(xml, feed="t", language="en", now=NOW).items
+    assert future.date == NOW and "future" in future.date_note
+    assert ancient.date == NOW and "implausible" in ancient.date_note
+    assert epoch.published == datetime.fromtimestamp(1738000000, tz=timezone.utc)
+
+
+def test_summary_html_is_sanitised_and_titles_are_one_line():
+    xml = b"""<rss version="2.0"><channel><title>x</title>
+    <item><title>Line one\r\nBcc: victim@example.org</title><link>java&#x09;script:alert(1)</link>
+    <description>&lt;p onclick="x()"&gt;ok&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src="file:///etc/passwd"&gt;&lt;/p&gt;</description></item>
+    </channel></rss>"""
+    (item,) = parse_feed(xml, feed="t", language="en", now=NOW).items
+    assert item.title == "Line one Bcc: victim@example.org"
+    assert item.url == ""
+    assert "script" not in item.summary_html and "onclick" not in item.summary_html and "file:" not in item.summary_html
+
+
+def test_duplicate_guids_do_not_collapse_different_items():
+    xml = b"""<rss version="2.0"><channel><title>x</title>
+    <item><guid>same</guid><title>A</title><link>https://a.example/1</link></item>
+    <item><guid>same</guid><title>B</title><link>https://a.example/2</link></item>
+    </channel></rss>"""
+    items = parse_feed(xml, feed="t", language="en", now=NOW).items
+    assert len({i.key for i in items}) == 2
+
+
+def test_not_a_feed_and_entity_declarations_are_refused_with_a_reason():
+    with pytest.raises(NotAFeed, match="not RSS or Atom"):
+        parse("notxml.xml")
+    with pytest.raises(RefusedDocument, match="DTD entities"):
+        parse("entity-bomb.xml")
+
+
+def test_include_and_exclude_keywords_filter_items():
+    kept = parse("wire.xml", include=["export"]).items
+    assert [i.title for i in kept] == ["US weighs new chip export controls"]
+    assert len(parse("wire.xml", exclude=["deepseek"]).items) == 2

@@ -1,0 +1,58 @@
+"""Fetching over a real loopback HTTP server: conditional GET, failures that stay local, caps."""
+
+from __future__ import annotations
+
+import asyncio
+
+from whalewatch.config import Fetch
+from whalewatch.sources.fetch import FetchRequest, fetch_all
+
+
+def _fetch(requests, **settings):  # noqa: ANN001, ANN003, ANN202
+    sleeps: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:   # backoff is counted, not waited
+        sleeps.append(seconds)
+
+    results = asyncio.run(fetch_all(requests, Fetch(**settings), sleep=no_sleep))
+    return results, sleeps
+
+
+def test_conditional_get_turns_a_second_fetch_into_a_304(feed_server):
+    (first,), _ = _fetch([FetchRequest("wire", feed_server.url("wire.xml"))])
+    assert first.status == 200 and first.body and first.etag
+    (second,), _ = _fetch([FetchRequest("wire", feed_server.url("wire.xml"), first.etag, first.last_modified)])
+    assert second.not_modified and second.body is None
+    assert feed_server.hits[-1] == ("/wire.xml", "304")
+
+
+def test_a_500_is_retried_then_reported_while_other_feeds_land(feed_server):
+    results, sleeps = _fetch([FetchRequest("broken", feed_server.url("status/500")),
+                              FetchRequest("wire", feed_server.url("wire.xml"))], retries=2)
+    broken, wire = results
+    assert broken.error == "HTTP 500 Internal Server Error"
+    assert [p for p, _ in feed_server.hits].count("/status/500") == 3
+    assert sleeps == [0.5, 1.0]
+    assert wire.status == 200 and not wire.error
+
+
+def test_a_slow_server_times_out_and_a_trickle_is_cut_off(feed_server):
+    results, _ = _fetch([FetchRequest("slow", feed_server.url("slow/3")), FetchRequest("trickle", feed_server.url("trickle"))],
+                        timeout=0.5, total_timeout=2, retries=0)
+    slow, trickle = results
+    assert "timed out" in slow.error
+    assert "gave up after 2s" in trickle.error
+
+
+def test_size_cap_and_redirect_loop_are_refused_not_retried(feed_server):
+    results, sleeps = _fetch([FetchRequest("big", feed_server.url("big/50000")),
+                              FetchRequest("loop", feed_server.url("redirect-loop"))], max_bytes=10_000)
+    big, loop = results
+    assert big.error.startswith("too large")
+    assert "too many redirects" in loop.error
+    assert sleeps == []
+
+
+def test_unreachable_host_is_an_error_not_an_exception():
+    results, _ = _fetch([FetchRequest("nowhere", "http://127.0.0.1:9/feed.xml")], retries=0)
+    assert results[0].error and results[0].status is None

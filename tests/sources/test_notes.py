@@ -1,0 +1,67 @@
+"""Notes: front matter, messy files without it (the seeds), and mistakes that cost a message only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from whalewatch.sources.notes import read_notes
+
+TZ = ZoneInfo("Asia/Shanghai")
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_front_matter_fields_are_read(tmp_path):
+    write(tmp_path, "a.md", "---\ntitle: Hello\ndate: 2025-01-28\nurl: https://a.example/x?utm_source=y\n"
+                            "section: chips\npriority: 2\npin: true\ntags: [x]\nmeasure: Rule\n---\nBody *text*.\n")
+    (note,), problems = read_notes(tmp_path, TZ).notes, read_notes(tmp_path, TZ).problems
+    assert problems == []
+    assert (note.title, note.section, note.priority, note.pin, note.tags) == ("Hello", "chips", 2, True, ["x"])
+    assert note.urls == ["https://a.example/x?utm_source=y"]
+    assert note.data == {"measure": "Rule"}
+    assert "<em>text</em>" in note.body_html
+
+
+def test_broken_yaml_names_the_file_and_line_and_other_notes_still_load(tmp_path):
+    write(tmp_path, "bad.md", "---\ntitle: ok\ndate: [2025\n---\nbody\n")
+    write(tmp_path, "good.md", "---\ntitle: fine\nweek: 2025-W05\n---\nbody\n")
+    read = read_notes(tmp_path, TZ)
+    assert [n.title for n in read.notes] == ["fine"]
+    (problem,) = read.problems
+    assert problem.path.endswith("bad.md") and problem.line in (3, 4, 5) and "YAML" in problem.message
+
+
+def test_wrong_types_and_aliases_are_reported(tmp_path):
+    write(tmp_path, "types.md", "---\ntitle: t\nweek: 2025-W05\npriority: high\npin: maybe\nurl: javascript:alert(1)\n---\nx\n")
+    write(tmp_path, "alias.md", "---\na: &x [1, 2]\nb: *x\n---\nx\n")
+    read = read_notes(tmp_path, TZ)
+    messages = " ".join(p.message for p in read.problems)
+    assert "priority" in messages and "pin" in messages and "not an http(s) address" in messages
+    assert "aliases" in messages
+    (note,) = read.notes
+    assert note.priority == 0 and note.urls == []
+
+
+def test_raw_html_in_a_note_is_sanitised(tmp_path):
+    write(tmp_path, "x.md", "---\ntitle: t\nweek: 2025-W05\n---\n<script>alert(1)</script><a href=\"javascript:x\">l</a>\n")
+    (note,) = read_notes(tmp_path, TZ).notes
+    assert "<script" not in note.body_html and "javascript" not in note.body_html
+
+
+def test_the_seed_notes_are_read_with_warnings_for_what_was_guessed():
+    read = read_notes(SEEDS, TZ)
+    assert len(read.notes) == 3
+    assert all(p.severity == "warning" for p in read.problems)
+    titles = [n.title for n in read.notes]
+    assert "DeepSeek's Seismic Shift" in titles
+    linklist = next(n for n in read.notes if n.title.startswith("There are a lot of bad takes"))
+    assert 'href="https://arxiv.org/abs/2501.12948"' in linklist.body_html       # bare URLs become links
+    assert "(embedded: Screenshot from 2025-02-02 16-16-12.png)" in linklist.body_text  # Obsidian embed kept as text
+    assert linklist.date.astimezone(TZ).date().isoformat() == "2025-02-02"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = ROOT / "samples"
+# The project's shared folder (seeds, the feedparser corpus) sits beside the checkout, as in CI.
+SHARED = Path(os.environ.get("WHALEWATCH_SHARED", ROOT.parent / "shared"))
 WHALEWATCH = [sys.executable, "-m", "whalewatch.cli"]
 
 

@@ -145,6 +145,7 @@ class Smtp(Strict):
     timeout: float = Field(30.0, gt=0)
     rate_per_minute: int = Field(60, ge=1)
     retries: int = Field(4, ge=0, le=20)
+    retry_delay: float = Field(2.0, ge=0, le=600, description="first backoff in seconds; doubles per attempt")
 
 
 class Email(Strict):

@@ -121,6 +121,7 @@ class Issue:
     stats: dict[str, int]
     base_url: str = ""
     built_at: str = ""
+    subject: str = ""                # from the edition's subject.txt template; the email's Subject
 
     def all_stories(self) -> list[Story]:
         return list(self.top) + [s for block in self.sections for s in block.stories]

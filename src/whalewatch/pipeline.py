@@ -7,6 +7,7 @@ and warnings go to a ``Reporter`` the caller gives, so each front end shows them
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .config import Edition, Feed
-from .errors import Problem, TemplateError, display_path
+from .errors import Problem, TemplateError, WhalewatchError, display_path
 from .model import Issue
 from .render.archive import read_issues, write_archive
 from .render.env import list_templates, make_environment
@@ -206,6 +207,16 @@ def make_issue(edition: Edition, week: Week, now: datetime | None = None) -> tup
 
 def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: bool = True,
           write: bool = True, now: datetime | None = None) -> BuildReport:
+    if write:
+        from .lock import edition_lock
+
+        with edition_lock(edition.state_dir, f"build {week}", wait=60):
+            return _build(edition, week, reporter, pdf, write, now)
+    return _build(edition, week, reporter, pdf, write, now)
+
+
+def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, write: bool,
+           now: datetime | None) -> BuildReport:
     reporter = reporter or Reporter()
     issue, problems, dropped = make_issue(edition, week, now)
     renderer = renderer_for(edition)
@@ -252,3 +263,39 @@ def check(edition: Edition, week: Week) -> list[Problem]:
     except TemplateError as exc:
         problems.append(Problem("templates", None, str(exc)))
     return problems
+
+
+# -- deliver ----------------------------------------------------------------------------------
+
+def load_built(edition: Edition, week: Week) -> "BuiltIssue":
+    from .deliver import BuiltIssue
+
+    folder = edition.output_dir / str(week)
+    try:
+        data = json.loads((folder / "issue.json").read_text(encoding="utf-8"))
+        pdf = folder / "briefing.pdf"
+        return BuiltIssue(str(week), data["number"], data.get("subject") or f"{data['title']} #{data['number']}",
+                          (folder / "email.html").read_text(encoding="utf-8"),
+                          (folder / "briefing.txt").read_text(encoding="utf-8"),
+                          pdf.read_bytes() if pdf.is_file() else None)
+    except (OSError, ValueError, KeyError) as exc:
+        raise WhalewatchError(f"{display_path(folder)} is not a complete built issue ({exc}); run `whalewatch build --week {week}`") from None
+
+
+def send(edition: Edition, week: Week, to: list[str] | None = None, dry_run: bool = False,
+         rebuild: bool = False, reporter: Reporter | None = None) -> "SendReport":
+    """Build the week if it is not built yet, then deliver it; one run at a time per edition."""
+    from .config import Recipient
+    from .deliver import load_recipients, send_issue
+    from .lock import edition_lock
+
+    with edition_lock(edition.state_dir, f"send {week}", wait=60):
+        if rebuild or not (edition.output_dir / str(week) / "issue.json").is_file():
+            build(edition, week, reporter)
+        issue = load_built(edition, week)
+        recipients = [Recipient(email=address) for address in to] if to else load_recipients(edition)
+        if not recipients:
+            raise WhalewatchError(f"no recipients: add email.recipients or email.recipients_file to {display_path(edition.config_path)}, or use --to")
+        outbox = edition.state_dir / "outbox" / str(week) if dry_run else None
+        with Store(edition.store_path) as store:
+            return send_issue(edition, issue, recipients, store, proof=bool(to), dry_run_dir=outbox)

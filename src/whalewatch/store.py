@@ -176,6 +176,30 @@ class Store:
                 (name, url, _iso(when), _iso(when), error[:1000], status),
             )
 
+    # -- deliveries ------------------------------------------------------------------------
+
+    def delivery_state(self, week: str, recipient: str) -> str | None:
+        row = self.db.execute("SELECT state FROM deliveries WHERE week=? AND recipient=?", (week, recipient.lower())).fetchone()
+        return row["state"] if row else None
+
+    def record_delivery(self, week: str, recipient: str, state: str, when: datetime,
+                        error: str | None = None, message_id: str | None = None) -> None:
+        """One row per (week, recipient); each call commits on its own, so a kill never loses it."""
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO deliveries (week, recipient, state, attempts, message_id, last_error, updated)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(week, recipient) DO UPDATE SET state=excluded.state,
+                       attempts=deliveries.attempts + excluded.attempts,
+                       message_id=COALESCE(excluded.message_id, deliveries.message_id),
+                       last_error=CASE WHEN excluded.state='sent' THEN NULL ELSE COALESCE(excluded.last_error, deliveries.last_error) END,
+                       updated=excluded.updated""",
+                (week, recipient.lower(), state, 1 if state == "sending" else 0, message_id, error, _iso(when)),
+            )
+
+    def deliveries(self, week: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM deliveries WHERE week=? ORDER BY recipient", (week,)).fetchall()
+
     # -- runs ----------------------------------------------------------------------------
 
     def start_run(self, job: str, when: datetime) -> int:
@@ -210,3 +234,4 @@ def _insert_items(db: sqlite3.Connection, items: list[Item]) -> int:
     before = db.total_changes
     db.executemany("INSERT OR IGNORE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     return db.total_changes - before
+

@@ -75,6 +75,7 @@ class Renderer:
         missing = self.missing_section_templates(issue.sections)
         if missing:
             raise TemplateError(missing[0])
+        issue.subject = self.subject(issue)
         files: dict[str, bytes] = {}
         for output, template in OUTPUT_TEMPLATES.items():
             fmt = template.rsplit(".", 1)[1]

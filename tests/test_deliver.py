@@ -1,0 +1,207 @@
+"""Delivery against a real SMTP server on loopback (aiosmtpd): messages parsed back, failures, a kill."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from whalewatch.deliver import header_text
+from tests.conftest import WHALEWATCH, run_cli
+
+RECIPIENTS = [f"reader{n}@example.org" for n in range(8)]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.temporary_failures = 0      # answer 451 to this many DATA commands
+        self.reject: set[str] = set()    # answer 550 to these recipients
+        self.drop_at: int | None = None  # close the connection instead of accepting message number N
+        self.rcpt_delay = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, N802
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        if address in self.reject:
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        if self.temporary_failures > 0:
+            self.temporary_failures -= 1
+            return "451 4.3.0 try again later"
+        if self.drop_at is not None and len(self.messages) + 1 == self.drop_at:
+            self.drop_at = None
+            server.transport.close()
+            return "421 closing"
+        self.messages.append(envelope.original_content or envelope.content)
+        return "250 OK queued"
+
+    def parsed(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(m, policy=email.policy.default) for m in self.messages]
+
+    def count_to(self, address: str) -> int:
+        return sum(1 for m in self.parsed() if address in m["To"])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    recorder.env = {"WHALEWATCH_SMTP_HOST": "127.0.0.1", "WHALEWATCH_SMTP_PORT": str(controller.port), "WHALEWATCH_SMTP_TLS": "none"}
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
+def edition(sample_edition: Path) -> Path:
+    text = sample_edition.read_text() + f"""
+email:
+  from: briefing@whalewatch.example
+  from_name: Whale Watch
+  reply_to: editor@whalewatch.example
+  unsubscribe_url: https://whalewatch.example/unsubscribe
+  unsubscribe_mailto: unsubscribe@whalewatch.example
+  recipients_file: recipients.csv
+  recipients:
+    - {{email: {RECIPIENTS[0]}, name: "Reader Zero", format: html+pdf}}
+    - {{email: {RECIPIENTS[1]}, format: text}}
+  smtp: {{host: smtp.invalid, port: 25, tls: starttls, rate_per_minute: 60000, retries: 3, retry_delay: 0.05}}
+"""
+    sample_edition.write_text(text)
+    rows = "\n".join(f"{address},Reader {n},html" for n, address in enumerate(RECIPIENTS[2:], start=2))
+    (sample_edition.parent / "recipients.csv").write_text("email,name,format\n" + rows + "\n")
+    run_cli("--config", str(sample_edition), "fetch")
+    run_cli("--config", str(sample_edition), "build", "--week", "2025-W05")
+    return sample_edition
+
+
+def send(edition: Path, smtp: Recorder, *args: str, check: bool = True):  # noqa: ANN201
+    return run_cli("--config", str(edition), "send", "--week", "2025-W05", *args, env=smtp.env, check=check)
+
+
+def test_message_parts_encodings_and_headers(edition, smtp):
+    result = send(edition, smtp)
+    assert "8 sent, 0 already had it, 0 failed" in result.stdout
+    by_to = {m["To"].addresses[0].addr_spec: m for m in smtp.parsed()}
+    assert sorted(by_to) == sorted(RECIPIENTS)
+    html_pdf = by_to[RECIPIENTS[0]]
+    assert html_pdf.get_content_type() == "multipart/mixed"
+    body = html_pdf.get_body(preferencelist=("html",))
+    assert body.get_content_charset() == "utf-8" and "<script" not in body.get_content()
+    assert html_pdf.get_body(preferencelist=("plain",)).get_content().startswith("WHALE WATCH #5")
+    (attachment,) = list(html_pdf.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf" and attachment.get_content()[:5] == b"%PDF-"
+    text_only = by_to[RECIPIENTS[1]]
+    assert text_only.get_content_type() == "text/plain"
+    plain = by_to[RECIPIENTS[2]]
+    assert plain.get_content_type() == "multipart/alternative"
+    assert plain["Subject"] == "Whale Watch #5 — DeepSeek and China AI, week of 27 Jan"
+    assert plain["From"].addresses[0].display_name == "Whale Watch"
+    assert plain["Reply-To"] == "editor@whalewatch.example"
+    assert plain["List-Id"].endswith("<whale-watch.whalewatch.example>")
+    assert plain["List-Unsubscribe"] == "<https://whalewatch.example/unsubscribe>, <mailto:unsubscribe@whalewatch.example?subject=unsubscribe>"
+    assert plain["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert plain["Message-ID"].startswith("<2025-W05.") and plain["Date"]
+    assert len({m["Message-ID"] for m in smtp.parsed()}) == len(RECIPIENTS)
+
+
+def test_a_rerun_sends_nothing_twice(edition, smtp):
+    send(edition, smtp)
+    again = send(edition, smtp)
+    assert "0 sent, 8 already had it" in again.stdout
+    assert len(smtp.messages) == len(RECIPIENTS)
+    log = run_cli("--config", str(edition), "deliveries", "--week", "2025-W05").stdout
+    assert "8 sent, 0 failed" in log
+
+
+def test_temporary_failures_are_retried_and_a_dropped_connection_resumes(edition, smtp):
+    smtp.temporary_failures = 2
+    smtp.drop_at = 4
+    result = send(edition, smtp)
+    assert "8 sent" in result.stdout
+    assert all(smtp.count_to(address) == 1 for address in RECIPIENTS)
+
+
+def test_a_permanent_rejection_is_recorded_with_the_servers_words(edition, smtp):
+    smtp.reject = {RECIPIENTS[3]}
+    result = send(edition, smtp, check=False)
+    assert result.returncode == 1
+    assert f"{RECIPIENTS[3]}: 550 5.1.1" in result.stderr and "mailbox unavailable" in result.stderr
+    assert len(smtp.messages) == len(RECIPIENTS) - 1
+    log = run_cli("--config", str(edition), "deliveries", "--week", "2025-W05").stdout
+    assert "7 sent, 1 failed" in log and "mailbox unavailable" in log
+    smtp.reject = set()
+    retry = send(edition, smtp)
+    assert "1 sent, 7 already had it" in retry.stdout
+
+
+def test_killed_mid_batch_then_rerun_delivers_to_everyone_exactly_once(edition, smtp):
+    smtp.rcpt_delay = 0.25
+    env = dict(os.environ, **smtp.env)
+    process = subprocess.Popen(WHALEWATCH + ["--config", str(edition), "send", "--week", "2025-W05"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(smtp.messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    delivered_before = len(smtp.messages)
+    assert 3 <= delivered_before < len(RECIPIENTS)
+    smtp.rcpt_delay = 0
+    send(edition, smtp)
+    assert sorted(smtp.count_to(a) for a in RECIPIENTS) == [1] * len(RECIPIENTS)
+
+
+def test_proof_and_dry_run_leave_the_log_alone(edition, smtp):
+    proof = send(edition, smtp, "--to", "editor@example.org")
+    assert "1 sent" in proof.stdout and smtp.count_to("editor@example.org") == 1
+    dry = run_cli("--config", str(edition), "send", "--week", "2025-W05", "--dry-run")
+    assert "8 messages written; nothing sent." in dry.stdout
+    outbox = edition.parent / ".whalewatch" / "outbox" / "2025-W05"
+    eml = email.message_from_bytes((outbox / f"{RECIPIENTS[2]}.eml").read_bytes(), policy=email.policy.default)
+    assert eml["To"].addresses[0].addr_spec == RECIPIENTS[2]
+    assert "8 sent" in send(edition, smtp).stdout
+
+
+def test_header_injection_through_a_title_is_neutralised():
+    hostile = "Breaking\r\nBcc: victim@example.org =?utf-8?q?x=0D=0ABcc:_evil@example.org?="
+    value = header_text(hostile)
+    assert "\r" not in value and "\n" not in value and "=?" not in value
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["Subject"] = value
+    msg["To"] = "reader@example.org"
+    msg.set_content("x")
+    wire = bytes(msg)
+    headers = wire.split(b"\n\n", 1)[0]
+    assert b"\nBcc:" not in headers and b"\r\nBcc:" not in headers
+    parsed = email.message_from_bytes(wire, policy=email.policy.default)
+    assert parsed["Bcc"] is None and parsed["To"] == "reader@example.org"
+
+
+def test_smtp_settings_come_from_the_environment_only(edition, smtp, monkeypatch):
+    monkeypatch.setenv("WHALEWATCH_SMTP_PORT", "not-a-port")
+    result = run_cli("--config", str(edition), "send", "--week", "2025-W05",
+                     env={**smtp.env, "WHALEWATCH_SMTP_PORT": "nope"}, check=False)
+    assert result.returncode == 2 and "WHALEWATCH_SMTP_PORT must be a number" in result.stderr

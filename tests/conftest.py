@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import email
+import email.policy
 import hashlib
 import os
+import socket
 import shutil
 import subprocess
 import sys
@@ -14,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -159,3 +164,55 @@ sections:
     title: Also noted
     fallback: true
 """
+
+
+# -- a real SMTP server on loopback ---------------------------------------------------------
+
+class Recorder:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.temporary_failures = 0      # answer 451 to this many DATA commands
+        self.reject: set[str] = set()    # answer 550 to these recipients
+        self.drop_at: int | None = None  # close the connection instead of accepting message number N
+        self.rcpt_delay = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, N802
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        if address in self.reject:
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        if self.temporary_failures > 0:
+            self.temporary_failures -= 1
+            return "451 4.3.0 try again later"
+        if self.drop_at is not None and len(self.messages) + 1 == self.drop_at:
+            self.drop_at = None
+            server.transport.close()
+            return "421 closing"
+        self.messages.append(envelope.original_content or envelope.content)
+        return "250 OK queued"
+
+    def parsed(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(m, policy=email.policy.default) for m in self.messages]
+
+    def count_to(self, address: str) -> int:
+        return sum(1 for m in self.parsed() if address in m["To"])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    recorder.env = {"WHALEWATCH_SMTP_HOST": "127.0.0.1", "WHALEWATCH_SMTP_PORT": str(controller.port), "WHALEWATCH_SMTP_TLS": "none"}
+    yield recorder
+    controller.stop()

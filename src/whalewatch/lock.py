@@ -24,9 +24,9 @@ _held: dict[Path, int] = {}   # re-entrant within one process: send may build wh
 
 
 @contextmanager
-def edition_lock(state_dir: Path, what: str, wait: float = 0.0) -> Iterator[None]:
+def edition_lock(state_dir: Path, what: str, wait: float = 0.0, name: str = "whalewatch.lock") -> Iterator[None]:
     state_dir.mkdir(parents=True, exist_ok=True)
-    path = (state_dir / "whalewatch.lock").resolve()
+    path = (state_dir / name).resolve()
     if _held.get(path):
         _held[path] += 1
         try:

@@ -13,12 +13,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Edition, Feed
 from .errors import Problem, TemplateError, WhalewatchError, display_path
 from .model import Issue
 from .render.archive import read_issues, write_archive
-from .render.env import list_templates, make_environment
+from .render.env import list_templates
 from .render.outputs import RenderSettings, Renderer
 from .render.write import clean_leftovers, write_folder_atomic
 from .select import History, assemble_issue
@@ -30,6 +31,9 @@ from .sources.notes import read_notes
 from .store import Store
 from .urls import canonical_url
 from .weeks import Week
+
+if TYPE_CHECKING:
+    from .deliver import BuiltIssue, SendReport
 
 PARALLEL_PARSE_MIN = 8
 

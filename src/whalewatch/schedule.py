@@ -1,0 +1,215 @@
+"""Schedule: collect often, publish weekly, from a persistent APScheduler job store.
+
+Jobs are stored by textual reference ("whalewatch.schedule:run_publish") with the path of
+feeds.yaml as their only argument, so a stored job always unpickles, and they are replaced by id
+on every start, so editing the schedule and restarting never duplicates a job. A publish missed
+while the daemon was down runs once when it comes back, within ``schedule.grace_hours``;
+several missed collects coalesce into one. Only one daemon may use a job store at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from .config import Edition, load_edition
+from .lock import edition_lock
+from .store import Store
+from .weeks import latest_complete_week
+
+log = logging.getLogger("whalewatch.schedule")
+CATCH_UP = {"publish": "nothing was sent: run `whalewatch send --latest` to publish that week by hand"}
+JOBS = {"collect": "whalewatch.schedule:run_collect", "publish": "whalewatch.schedule:run_publish"}
+
+
+def job_store_url(edition: Edition) -> str:
+    edition.state_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(edition.state_dir / 'jobs.sqlite').resolve()}"
+
+
+class _Scheduler(BackgroundScheduler):
+    """APScheduler 3's background loop runs one more round of due jobs after ``shutdown()``.
+
+    That round submits to executors that are already shut down, logs an error and then advances
+    the job as if it had run: a publish falling due as the daemon stops would be lost without
+    even a "missed" report. Skipping the round keeps the job due, so the next start catches it up.
+    """
+
+    def _process_jobs(self):  # noqa: ANN202 - APScheduler's own signature
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
+def make_scheduler(edition: Edition) -> BackgroundScheduler:
+    scheduler = _Scheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=job_store_url(edition))},
+        executors={"default": ThreadPoolExecutor(2)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=edition.tz,
+    )
+    scheduler.add_listener(_on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler
+
+
+def install_jobs(scheduler: BaseScheduler, edition: Edition) -> None:
+    """Replace both jobs by id: the schedule in feeds.yaml is the truth after every restart.
+
+    APScheduler computes a fresh next run time for a replaced job, which would silently forget a
+    publish that fell due while the daemon was down. So a stored run time that is already past is
+    carried over; the scheduler then runs it once if it is within the grace period, or reports it
+    as missed. The scheduler must be started (paused) so the stored jobs can be read.
+    """
+    plan = edition.config.schedule
+    # A late collect is always worth running; a late publish only within the editor's grace period.
+    grace = {"collect": None, "publish": max(int(plan.grace_hours * 3600), 1)}
+    now = datetime.now(edition.tz)
+    for job_id, cron in (("collect", plan.collect), ("publish", plan.publish)):
+        trigger = CronTrigger.from_crontab(cron, timezone=edition.tz)
+        stored = scheduler.get_job(job_id)
+        overdue = stored.next_run_time if stored and stored.next_run_time and stored.next_run_time <= now else None
+        extra = {"next_run_time": overdue} if overdue else {}
+        if overdue:
+            log.info("job %s fell due at %s while the scheduler was down", job_id, overdue)
+        scheduler.add_job(JOBS[job_id], trigger, id=job_id, name=job_id, args=[str(edition.config_path)],
+                          replace_existing=True, misfire_grace_time=grace[job_id], coalesce=True, max_instances=1,
+                          **extra)
+
+
+def _on_event(event: JobExecutionEvent) -> None:
+    if event.code == EVENT_JOB_MISSED:
+        log.error("job %s missed its run at %s (the scheduler was down beyond the grace period); %s",
+                  event.job_id, event.scheduled_run_time, CATCH_UP.get(event.job_id, "it runs again at its next time"))
+    elif event.code == EVENT_JOB_ERROR:
+        log.error("job %s failed: %s", event.job_id, event.exception)
+    else:
+        log.info("job %s finished", event.job_id)
+
+
+def _recorded(edition: Edition, job: str, work) -> Any:  # noqa: ANN001
+    with Store(edition.store_path) as store:
+        run_id = store.start_run(job, datetime.now(timezone.utc))
+    outcome, detail = "failed", ""
+    try:
+        result, detail = work()
+        outcome = "ok" if not detail.startswith("failed") else "partial"
+        return result
+    except Exception as exc:  # noqa: BLE001 - recorded, then re-raised for the scheduler's log
+        detail = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        with Store(edition.store_path) as store:
+            store.finish_run(run_id, datetime.now(timezone.utc), outcome, detail)
+        log.info("%s: %s %s", job, outcome, detail)
+
+
+def run_collect(config_path: str) -> None:
+    from .pipeline import collect
+
+    edition = load_edition(config_path)
+
+    def work() -> tuple[None, str]:
+        report = collect(edition)
+        new = sum(o.new_items for o in report.outcomes)
+        failed = [f"{o.name}: {o.error}" for o in report.failed]
+        return None, (f"failed {len(failed)}; " if failed else "") + f"{new} new items from {len(report.outcomes)} feeds" + (
+            "; " + "; ".join(failed) if failed else "")
+
+    _recorded(edition, "collect", work)
+
+
+def run_publish(config_path: str) -> None:
+    """Fetch, build the week that has just ended (unless it was already sent), send to whoever has not had it."""
+    from .pipeline import build, collect, send
+
+    edition = load_edition(config_path)
+
+    def work() -> tuple[None, str]:
+        week = latest_complete_week(datetime.now(timezone.utc), edition.tz)
+        with edition_lock(edition.state_dir, f"scheduled publish {week}", wait=600):
+            collect(edition)
+            with Store(edition.store_path) as store:
+                started = bool(store.deliveries(str(week)))
+            if not started:          # once anyone has it, the issue is frozen: a rerun only completes the send
+                issue = build(edition, week).issue
+                if not issue.stats["stories"] and not issue.intro_text.strip():
+                    return None, f"{week}: nothing to publish (no stories and no intro); no email sent"
+            report = send(edition, week)
+        detail = f"{week}: {len(report.sent)} sent, {len(report.skipped)} already had it, {len(report.failed)} failed"
+        return None, ("failed: " + detail) if report.failed else detail
+
+    _recorded(edition, "publish", work)
+
+
+def run_daemon(edition: Edition, stop: threading.Event | None = None,
+               on_start: Callable[[BaseScheduler], None] | None = None) -> None:
+    """The long-running command. SIGTERM/SIGINT let the current job finish, then exit.
+
+    ``stop`` and ``on_start`` let an embedding program (or a test) end the daemon without a
+    signal and reach the running scheduler.
+    """
+    stop = stop or threading.Event()
+    with edition_lock(edition.state_dir, "the scheduler", name="scheduler.lock"):
+        scheduler = make_scheduler(edition)
+        scheduler.start(paused=True)
+        try:
+            install_jobs(scheduler, edition)
+            if threading.current_thread() is threading.main_thread():
+                def on_signal(signum: int, frame: object) -> None:
+                    log.info("signal %s: finishing the current job, then stopping", signum)
+                    stop.set()
+
+                signal.signal(signal.SIGTERM, on_signal)
+                signal.signal(signal.SIGINT, on_signal)
+            for job in scheduler.get_jobs():
+                log.info("job %s (%s) next runs at %s", job.id, job.trigger, job.next_run_time)
+            log.info("scheduler started for %s (time zone %s)", edition.config_path, edition.config.briefing.timezone)
+            scheduler.resume()
+            if on_start is not None:
+                on_start(scheduler)
+            while not stop.wait(1.0):
+                pass
+        finally:
+            scheduler.shutdown(wait=True)
+        log.info("scheduler stopped")
+
+
+def show_jobs(edition: Edition, now: datetime | None = None) -> list[tuple[str, str, datetime | None]]:
+    """The jobs as feeds.yaml defines them, with their next run times in the edition's zone.
+
+    Computed from the triggers, read-only: it must not touch the job store a running daemon uses.
+    """
+    now = now or datetime.now(edition.tz)
+    plan = edition.config.schedule
+    rows = []
+    for job_id, cron in (("collect", plan.collect), ("publish", plan.publish)):
+        trigger = CronTrigger.from_crontab(cron, timezone=edition.tz)
+        rows.append((job_id, cron, trigger.get_next_fire_time(None, now)))
+    return rows
+
+
+def configure_logging(log_file: Path | None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = handlers
+    root.setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.INFO)
+
+
+__all__ = ["install_jobs", "make_scheduler", "run_collect", "run_publish", "run_daemon", "show_jobs"]

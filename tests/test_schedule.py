@@ -234,7 +234,7 @@ def test_only_one_daemon_per_edition(edition):
     assert second.returncode == 2 and "busy" in second.stderr and "the scheduler" in second.stderr
 
 
-def test_sigterm_mid_publish_finishes_the_step_and_leaves_the_store_consistent(edition, smtp):
+def test_sigterm_mid_publish_stops_between_recipients_and_leaves_the_store_consistent(edition, smtp):
     smtp.rcpt_delay = 0.5
     set_next_run(edition, "publish", datetime.now(timezone.utc) - timedelta(seconds=1))
     daemon = subprocess.Popen(WHALEWATCH + ["--config", str(edition), "schedule"], stdout=subprocess.PIPE,
@@ -247,7 +247,7 @@ def test_sigterm_mid_publish_finishes_the_step_and_leaves_the_store_consistent(e
         if daemon.poll() is None:
             daemon.kill()
     assert daemon.returncode == 0, stderr
-    assert "finishing the current job" in stderr and "scheduler stopped" in stderr
+    assert "finishing the current step" in stderr and "scheduler stopped" in stderr
     with sqlite3.connect(load_edition(edition).store_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         states = [row[0] for row in db.execute("SELECT state FROM deliveries")]
@@ -255,7 +255,10 @@ def test_sigterm_mid_publish_finishes_the_step_and_leaves_the_store_consistent(e
     assert unfinished == 0
     assert all(state in ("sent", "retry", "failed") for state in states), states   # never left mid-"sending"
     delivered = [a for a in READERS if smtp.count_to(a)]
+    assert 1 <= len(delivered) < len(READERS), "the daemon should stop between recipients, not finish the batch"
     assert all(smtp.count_to(a) == 1 for a in delivered)
+    (run,) = publish_runs(edition)
+    assert run["outcome"] == "partial" and f"stopped before {len(READERS) - len(delivered)} recipients" in run["detail"]
     # Whatever was not finished goes out on the next run, to those who did not get it.
     run_cli("--config", str(edition), "send", "--latest", env=smtp.env)
     assert sorted(smtp.count_to(a) for a in READERS) == [1] * len(READERS)
@@ -275,3 +278,23 @@ def test_status_shows_runs_feed_health_and_flags_long_failures(edition, tmp_path
     result = run_cli("--config", str(edition), "status")
     assert "SMTP refused" in result.stdout and "News" in result.stdout
     assert "Dead feed has failed for 4 days (2 attempts): HTTP 404" in result.stderr
+
+
+def test_publish_stays_at_local_time_across_a_clock_change(tmp_path):
+    config = write_edition(tmp_path / "london", f"""
+briefing: {{title: Whale Watch, timezone: Europe/London}}
+{MINIMAL_SECTIONS}
+schedule: {{publish: "0 7 * * mon"}}
+""")
+    from zoneinfo import ZoneInfo
+
+    from whalewatch.schedule import show_jobs
+
+    edition = load_edition(config)
+    london = ZoneInfo("Europe/London")
+    # The clocks go forward on Sunday 30 March 2025 and back on Sunday 26 October 2025.
+    for before, expected_utc_hour in ((datetime(2025, 3, 29, 12, tzinfo=london), 6),
+                                      (datetime(2025, 10, 25, 12, tzinfo=london), 7)):
+        publish = dict((job, when) for job, _, when in show_jobs(edition, now=before))["publish"]
+        assert (publish.astimezone(london).hour, publish.astimezone(london).minute) == (7, 0)
+        assert publish.astimezone(timezone.utc).hour == expected_utc_hour

@@ -51,6 +51,7 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     resent_uncertain: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    not_reached: list[str] = field(default_factory=list)   # left for the next run when asked to stop
 
 
 def header_text(value: str, limit: int = 250) -> str:
@@ -216,8 +217,12 @@ def _text(value: bytes | str) -> str:
 def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient], store: Store, *,
                proof: bool = False, dry_run_dir: Path | None = None,
                sleep: Callable[[float], None] = time.sleep, now: Callable[[], datetime] | None = None,
-               on_progress: Callable[[str, str], None] | None = None) -> SendReport:
-    """Send to each recipient not yet sent. ``proof`` sends (to a --to address) without touching the log."""
+               should_stop: Callable[[], bool] = lambda: False) -> SendReport:
+    """Send to each recipient not yet sent. ``proof`` sends (to a --to address) without touching the log.
+
+    ``should_stop`` is asked between recipients: a daemon told to stop ends after the message in
+    hand, and whoever was not reached is simply not in the log as sent, so the next run sends to them.
+    """
     now = now or (lambda: datetime.now(timezone.utc))
     report = SendReport()
     if dry_run_dir is not None:
@@ -232,7 +237,10 @@ def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient],
     interval = 60.0 / settings.rate_per_minute
     last_send = 0.0
     try:
-        for recipient in recipients:
+        for position, recipient in enumerate(recipients):
+            if should_stop():
+                report.not_reached = [r.email for r in recipients[position:]]
+                break
             state = None if proof else store.delivery_state(issue.week, recipient.email)
             if state == "sent":
                 report.skipped.append(recipient.email)
@@ -266,8 +274,6 @@ def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient],
                 if not proof:
                     store.record_delivery(issue.week, recipient.email, "sent", now())
                 report.sent.append(recipient.email)
-                if on_progress:
-                    on_progress(recipient.email, "sent")
                 break
     finally:
         connection.close()

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .config import Edition, Feed
 from .errors import Problem, TemplateError, WhalewatchError, display_path
@@ -287,7 +287,8 @@ def load_built(edition: Edition, week: Week) -> "BuiltIssue":
 
 
 def send(edition: Edition, week: Week, to: list[str] | None = None, dry_run: bool = False,
-         rebuild: bool = False, reporter: Reporter | None = None) -> "SendReport":
+         rebuild: bool = False, reporter: Reporter | None = None,
+         should_stop: Callable[[], bool] = lambda: False) -> "SendReport":
     """Build the week if it is not built yet, then deliver it; one run at a time per edition."""
     from .config import Recipient
     from .deliver import load_recipients, send_issue
@@ -302,4 +303,5 @@ def send(edition: Edition, week: Week, to: list[str] | None = None, dry_run: boo
             raise WhalewatchError(f"no recipients: add email.recipients or email.recipients_file to {display_path(edition.config_path)}, or use --to")
         outbox = edition.state_dir / "outbox" / str(week) if dry_run else None
         with Store(edition.store_path) as store:
-            return send_issue(edition, issue, recipients, store, proof=bool(to), dry_run_dir=outbox)
+            return send_issue(edition, issue, recipients, store, proof=bool(to), dry_run_dir=outbox,
+                              should_stop=should_stop)

@@ -31,6 +31,9 @@ from .weeks import latest_complete_week
 log = logging.getLogger("whalewatch.schedule")
 CATCH_UP = {"publish": "nothing was sent: run `whalewatch send --latest` to publish that week by hand"}
 JOBS = {"collect": "whalewatch.schedule:run_collect", "publish": "whalewatch.schedule:run_publish"}
+# Set when the daemon is told to stop. Jobs are called by textual reference with plain arguments,
+# so they read it here rather than being handed it.
+STOPPING = threading.Event()
 
 
 def job_store_url(edition: Edition) -> str:
@@ -103,7 +106,7 @@ def _recorded(edition: Edition, job: str, work) -> Any:  # noqa: ANN001
     outcome, detail = "failed", ""
     try:
         result, detail = work()
-        outcome = "ok" if not detail.startswith("failed") else "partial"
+        outcome = "partial" if detail.startswith(("failed", "stopped")) else "ok"
         return result
     except Exception as exc:  # noqa: BLE001 - recorded, then re-raised for the scheduler's log
         detail = f"{type(exc).__name__}: {exc}"
@@ -145,21 +148,30 @@ def run_publish(config_path: str) -> None:
                 issue = build(edition, week).issue
                 if not issue.stats["stories"] and not issue.intro_text.strip():
                     return None, f"{week}: nothing to publish (no stories and no intro); no email sent"
-            report = send(edition, week)
+            report = send(edition, week, should_stop=STOPPING.is_set)
         detail = f"{week}: {len(report.sent)} sent, {len(report.skipped)} already had it, {len(report.failed)} failed"
-        return None, ("failed: " + detail) if report.failed else detail
+        if report.not_reached:
+            detail += (f"; stopped before {len(report.not_reached)} recipients, who get it on the next run "
+                       "(restart the scheduler within the grace period, or run `whalewatch send --latest`)")
+        if report.failed:
+            return None, "failed: " + detail
+        return None, ("stopped: " + detail) if report.not_reached else detail
 
     _recorded(edition, "publish", work)
 
 
 def run_daemon(edition: Edition, stop: threading.Event | None = None,
                on_start: Callable[[BaseScheduler], None] | None = None) -> None:
-    """The long-running command. SIGTERM/SIGINT let the current job finish, then exit.
+    """The long-running command. SIGTERM/SIGINT end the current step, then exit.
+
+    A collect finishes (it is bounded by fetch.budget); a publish stops between recipients, with
+    everyone sent so far recorded, so the next run delivers to the rest and to no one twice.
 
     ``stop`` and ``on_start`` let an embedding program (or a test) end the daemon without a
     signal and reach the running scheduler.
     """
     stop = stop or threading.Event()
+    STOPPING.clear()
     with edition_lock(edition.state_dir, "the scheduler", name="scheduler.lock"):
         scheduler = make_scheduler(edition)
         scheduler.start(paused=True)
@@ -167,7 +179,7 @@ def run_daemon(edition: Edition, stop: threading.Event | None = None,
             install_jobs(scheduler, edition)
             if threading.current_thread() is threading.main_thread():
                 def on_signal(signum: int, frame: object) -> None:
-                    log.info("signal %s: finishing the current job, then stopping", signum)
+                    log.info("signal %s: finishing the current step, then stopping", signum)
                     stop.set()
 
                 signal.signal(signal.SIGTERM, on_signal)
@@ -181,6 +193,7 @@ def run_daemon(edition: Edition, stop: threading.Event | None = None,
             while not stop.wait(1.0):
                 pass
         finally:
+            STOPPING.set()
             scheduler.shutdown(wait=True)
         log.info("scheduler stopped")
 

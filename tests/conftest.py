@@ -216,3 +216,34 @@ def smtp():
     recorder.env = {"WHALEWATCH_SMTP_HOST": "127.0.0.1", "WHALEWATCH_SMTP_PORT": str(controller.port), "WHALEWATCH_SMTP_TLS": "none"}
     yield recorder
     controller.stop()
+
+
+# -- a real headless Chromium (Debian's package, installed by scripts/setup-system.sh) -----------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def fetched_sample(sample_edition: Path) -> Path:
+    """The sample edition with its feed snapshots already in the store."""
+    run_cli("--config", str(sample_edition), "fetch")
+    return sample_edition

@@ -323,6 +323,22 @@ def status(ctx: Context) -> None:
               f"Details: whalewatch deliveries --week {week}")
 
 
+# -- serve ----------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default keeps the preview on this machine.")
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+@pass_ctx
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Preview every week in every format at http://127.0.0.1:8000, rebuilt and reloaded on every save."""
+    from .serve import serve as run_preview
+
+    ctx.edition   # a broken feeds.yaml is reported here first; later breakage is shown in the page
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    run_preview(ctx.config_path, host, port,
+                on_ready=lambda url: err.print(f"Previewing {display_path(ctx.config_path)} at [bold]{url}[/bold] (Ctrl-C to stop)"))
+
+
 # -- init -------------------------------------------------------------------------------------
 
 @cli.command()
@@ -413,9 +429,11 @@ def templates_list(ctx: Context) -> None:
 
 @templates.command(name="copy")
 @click.argument("name")
+@click.option("--as", "as_name", metavar="NEW_NAME",
+              help="Save the copy under another name, e.g. partials/sections/apps.html to start a section's own template.")
 @click.option("--force", is_flag=True, help="Overwrite an edition template of the same name.")
 @pass_ctx
-def templates_copy(ctx: Context, name: str, force: bool) -> None:
+def templates_copy(ctx: Context, name: str, as_name: str | None, force: bool) -> None:
     """Copy a default template into the edition's templates/ to edit it."""
     defaults = {n: p for n, origin, p in list_templates(None)}
     matches = [n for n in defaults if n == name or n.endswith("/" + name)]
@@ -423,12 +441,16 @@ def templates_copy(ctx: Context, name: str, force: bool) -> None:
         raise WhalewatchError(f"no default template named '{name}'; `whalewatch templates list` shows them")
     if len(matches) > 1:
         raise WhalewatchError(f"'{name}' is ambiguous: {', '.join(matches)}; give the full name")
-    target = ctx.edition.templates_dir / matches[0]
+    relative = Path(as_name or matches[0])
+    if relative.is_absolute() or ".." in relative.parts:
+        raise WhalewatchError(f"--as takes a name inside templates/, such as partials/sections/apps.html, not {as_name!r}")
+    target = ctx.edition.templates_dir / relative
     if target.exists() and not force:
         raise WhalewatchError(f"{display_path(target)} already exists; edit it, or pass --force to start over")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(defaults[matches[0]], target)
-    out.print(f"Copied {matches[0]} to {display_path(target)}; it now overrides the default.")
+    what = "it now overrides the default" if not as_name or relative.as_posix() == matches[0] else "edit it"
+    out.print(f"Copied {matches[0]} to {display_path(target)}; {what}.")
 
 
 def main() -> None:

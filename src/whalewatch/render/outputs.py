@@ -42,6 +42,7 @@ class Renderer:
         self.settings = settings
         self.env = make_environment(settings.templates_dir)
         self.fetcher = SafeFetcher([settings.templates_dir] if settings.templates_dir else [], settings.remote_images)
+        self._names: set[str] | None = None
 
     def context(self, issue: Issue, fmt: str) -> dict[str, Any]:
         return {
@@ -53,21 +54,30 @@ class Renderer:
         }
 
     def section_template(self, block: SectionBlock, fmt: str) -> str:
+        """A section's own partial for this format if the edition or package has one, else the default.
+
+        An editor who wants a new look writes one file (usually the .html one, shared by the web
+        page, the email and the PDF); the other formats keep the default partial until they write those too.
+        """
         if block.template:
-            return f"partials/sections/{block.template}.{fmt}"
+            own = f"partials/sections/{block.template}.{fmt}"
+            if own in self._template_names():
+                return own
         return f"partials/section.{fmt}"
 
+    def _template_names(self) -> set[str]:
+        if self._names is None:
+            self._names = set(self.env.list_templates())
+        return self._names
+
     def missing_section_templates(self, blocks: list[SectionBlock]) -> list[str]:
+        """Sections that name a template of which no format exists: almost certainly a typo."""
         missing = []
         for block in blocks:
-            for fmt in ("html", "md", "txt"):
-                name = self.section_template(block, fmt)
-                try:
-                    self.env.get_template(name)
-                except jinja2.TemplateNotFound:
-                    missing.append(f"section '{block.id}' names template '{block.template}', but {name} is not in templates/ or the package defaults")
-                except jinja2.TemplateSyntaxError:
-                    pass
+            if block.template and not any(f"partials/sections/{block.template}.{fmt}" in self._template_names()
+                                          for fmt in ("html", "md", "txt")):
+                missing.append(f"section '{block.id}' names template '{block.template}', but none of "
+                               f"partials/sections/{block.template}.html, .md or .txt is in templates/ or the package defaults")
         return missing
 
     def render_text_outputs(self, issue: Issue) -> dict[str, bytes]:

@@ -1,0 +1,351 @@
+"""The preview server: every week in every format, rebuilt on save, reloaded in the open browser.
+
+Nothing is written to ``briefings/``: pages are rendered in memory from the store, the notes and
+the templates, on request, and cached until something changes. A watcher bumps a generation
+number when a note, a template or feeds.yaml is saved (or when a fetch adds items to the store);
+each preview page long-polls ``/__reload`` and reloads itself when the generation moves on. A
+broken template or feeds.yaml is shown in the page, with its file and line, instead of stopping
+the server; fixing it reloads the page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+import watchfiles
+
+from .config import Edition, load_edition
+from .errors import WhalewatchError, display_path
+from .pipeline import make_issue, renderer_for
+from .render.archive import read_issues
+from .weeks import Week
+
+log = logging.getLogger("whalewatch.serve")
+
+FORMATS = {  # path under /<week>/ -> (output file, label, content type)
+    "": ("index.html", "web page", "text/html; charset=utf-8"),
+    "email.html": ("email.html", "email", "text/html; charset=utf-8"),
+    "briefing.md": ("briefing.md", "Markdown", "text/plain; charset=utf-8"),
+    "briefing.txt": ("briefing.txt", "text", "text/plain; charset=utf-8"),
+    "briefing.pdf": ("briefing.pdf", "PDF", "application/pdf"),
+    "issue.json": ("issue.json", "JSON", "application/json; charset=utf-8"),
+}
+POLL_SECONDS = 25.0
+STORE_CHECK_MS = 1000
+_WEEK_PATH = re.compile(r"^/(\d{4}-W\d{2})/([a-z.]*)$")
+
+RELOAD_SCRIPT = """<script>
+(function () {
+  var generation = %d;
+  function poll() {
+    fetch("/__reload?since=" + generation, {cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (d) { if (d.generation !== generation) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>"""
+
+TOOLBAR = """<div id="whalewatch-preview" style="position:sticky;top:0;z-index:99;font:13px/1.6 system-ui,sans-serif;\
+background:#1d232b;color:#e8edf2;padding:4px 12px">preview · <strong>%s</strong> · %s · <a style="color:#9cc7ff" href="/">all weeks</a></div>"""
+
+
+@dataclass
+class Page:
+    status: int
+    body: bytes
+    content_type: str
+
+
+class Preview:
+    """What the server shows, rendered lazily and cached per generation."""
+
+    def __init__(self, config_path: Path, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        self.config_path = config_path
+        self.now = now
+        self.generation = 0
+        self.changed = threading.Condition()
+        self._render_lock = threading.Lock()
+        self._cache: dict[tuple[int, str, str], Page] = {}
+        self.edition: Edition | None = None
+        self.config_error = ""
+        self._load()
+
+    # -- state --------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            self.edition, self.config_error = load_edition(self.config_path), ""
+        except WhalewatchError as exc:
+            self.config_error = str(exc)
+
+    def bump(self, why: str, reload_config: bool = False) -> None:
+        with self._render_lock:
+            if reload_config:
+                self._load()
+            self._cache.clear()
+        with self.changed:
+            self.generation += 1
+            self.changed.notify_all()
+        log.info("changed (%s): pages rebuilt on next view", why)
+
+    def wait_for_change(self, since: int, timeout: float = POLL_SECONDS) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != since, timeout=timeout)
+            return self.generation
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def page(self, week: str, fmt: str, raw: bool = False) -> Page:
+        """Web and email pages get the toolbar and reload script; the other formats are shown in a
+        wrapper page that reloads too, and as the exact bytes with ``raw``."""
+        generation = self.generation
+        key = (generation, week, fmt)
+        with self._render_lock:
+            if key not in self._cache:
+                self._cache[key] = self._render(week, fmt, generation)
+            page = self._cache[key]
+        if raw or fmt in ("", "email.html") or page.content_type.startswith("text/html"):
+            return page
+        return self._wrapper(week, fmt, page, generation)
+
+    def _render(self, week_text: str, fmt: str, generation: int) -> Page:
+        output, label, content_type = FORMATS[fmt]
+        if self.config_error or self.edition is None:
+            return self._error_page(week_text, label, self.config_error, generation)
+        try:
+            week = Week.parse(week_text)
+            issue, _, _ = make_issue(self.edition, week, self.now())
+            renderer = renderer_for(self.edition)
+            if output == "briefing.pdf":
+                return Page(200, renderer.render_pdf(issue), content_type)
+            body = renderer.render_text_outputs(issue)[output]
+        except WhalewatchError as exc:
+            return self._error_page(week_text, label, str(exc), generation)
+        if fmt in ("", "email.html"):
+            body = _inject(body.decode("utf-8"), self._chrome(week_text, label, generation)).encode("utf-8")
+        return Page(200, body, content_type)
+
+    def _wrapper(self, week: str, fmt: str, page: Page, generation: int) -> Page:
+        label = FORMATS[fmt][1]
+        if fmt == "briefing.pdf":
+            shown = f"<iframe title='PDF' src='/{week}/{fmt}?raw=1' style='border:0;width:100%;height:calc(100vh - 40px)'></iframe>"
+        else:
+            shown = (f"<pre class='whalewatch-source' style='white-space:pre-wrap;max-width:50em;margin:1em auto;"
+                     f"font:14px/1.5 ui-monospace,monospace'>{html.escape(page.body.decode('utf-8'))}</pre>")
+        body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(label)} · {html.escape(week)}</title></head>"
+                f"<body style='margin:0'>{self._chrome(week, label, generation)}{shown}"
+                f"<p style='text-align:center;font:13px system-ui'><a href='/{week}/{fmt}?raw=1'>the file itself</a></p></body></html>")
+        return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
+
+    def _chrome(self, week: str, label: str, generation: int) -> str:
+        links = " · ".join(
+            f'<a style="color:#9cc7ff" href="/{week}/{name}">{html.escape(text)}</a>' if text != label else html.escape(text)
+            for name, (_, text, _) in FORMATS.items())
+        return TOOLBAR % (html.escape(week), links) + RELOAD_SCRIPT % generation
+
+    def _error_page(self, week: str, label: str, message: str, generation: int) -> Page:
+        body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Error · {html.escape(week)}</title></head>"
+                f"<body style='font:15px/1.5 system-ui,sans-serif;margin:0'>{self._chrome(week, label, generation)}"
+                f"<main style='padding:1em 2em'><h1 style='color:#b3261e'>This preview could not be built</h1>"
+                f"<pre class='whalewatch-error' style='white-space:pre-wrap;background:#fdecea;padding:1em'>"
+                f"{html.escape(message)}</pre><p>Fix the file and save: this page reloads by itself.</p></main></body></html>")
+        return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
+
+    def weeks(self) -> list[tuple[str, str]]:
+        """The draft week first, then every week with a built issue, items or notes, newest first."""
+        if self.edition is None:
+            return []
+        edition = self.edition
+        draft = Week.containing(self.now(), edition.tz)
+        found = {Week.parse(i["week"]) for i in read_issues(edition.output_dir)}
+        found |= _weeks_with_items(edition)
+        found |= _weeks_with_notes(edition)
+        past = sorted((w for w in found if edition.first_week <= w < draft), reverse=True)
+        return [(str(draft), "draft, this week")] + [(str(w), f"issue #{w.minus(edition.first_week) + 1}") for w in past]
+
+    def index(self) -> Page:
+        generation = self.generation
+        if self.edition is None:
+            return self._error_page("", "", self.config_error, generation)
+        rows = "".join(
+            f"<li><a href='/{week}/'>{week}</a> <small>({html.escape(what)})</small> · "
+            + " · ".join(f"<a href='/{week}/{name}'>{html.escape(text)}</a>" for name, (_, text, _) in FORMATS.items() if name)
+            + "</li>" for week, what in self.weeks())
+        title = html.escape(self.edition.config.briefing.title)
+        body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} · preview</title></head>"
+                f"<body style='font:15px/1.6 system-ui,sans-serif;max-width:48em;margin:2em auto'>"
+                f"<h1>{title} · preview</h1><p>{html.escape(display_path(self.config_path))}</p><ul>{rows}</ul>"
+                f"{RELOAD_SCRIPT % generation}</body></html>")
+        return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
+
+
+def _inject(page: str, chrome: str) -> str:
+    """The toolbar and reload script go in the preview only, never in built files."""
+    body = re.search(r"<body[^>]*>", page, re.I)
+    if body is None:
+        return chrome + page
+    return page[: body.end()] + chrome + page[body.end():]
+
+
+def _weeks_with_items(edition: Edition) -> set[Week]:
+    if not edition.store_path.exists():
+        return set()
+    with sqlite3.connect(f"file:{edition.store_path}?mode=ro", uri=True) as db:
+        days = [row[0] for row in db.execute("SELECT DISTINCT substr(date, 1, 13) FROM items")]
+    weeks = set()
+    for day in days:   # by the hour; both ends, for zones whose offset is not a whole hour
+        start = datetime.fromisoformat(day + ":00+00:00")
+        weeks |= {Week.containing(start, edition.tz), Week.containing(start + timedelta(minutes=59), edition.tz)}
+    return weeks
+
+
+def _weeks_with_notes(edition: Edition) -> set[Week]:
+    from .sources.notes import read_notes
+
+    weeks = set()
+    for note in read_notes(edition.notes_dir, edition.tz).notes:
+        if note.week:
+            weeks.add(Week.parse(note.week))
+        elif note.date:
+            weeks.add(Week.containing(note.date, edition.tz))
+    return weeks
+
+
+# -- watching -------------------------------------------------------------------------------
+
+def store_fingerprint(edition: Edition | None) -> tuple:
+    """What a fetch changes: the newest item and the latest feed attempt. Read-only, cheap."""
+    if edition is None or not edition.store_path.exists():
+        return ()
+    try:
+        with sqlite3.connect(f"file:{edition.store_path}?mode=ro", uri=True, timeout=5) as db:
+            return (db.execute("SELECT max(rowid) FROM items").fetchone()[0],
+                    db.execute("SELECT max(last_attempt) FROM feeds").fetchone()[0])
+    except sqlite3.Error:
+        return ()
+
+
+def watch(preview: Preview, stop: threading.Event) -> None:
+    """Bump the preview's generation when the edition's inputs change."""
+    root = preview.config_path.resolve().parent
+
+    def inputs() -> list[Path]:
+        edition = preview.edition
+        dirs = [root] if edition is None else [root, edition.notes_dir, edition.templates_dir]
+        return [d.resolve() for d in dirs if d.is_dir()]
+
+    def relevant(change: watchfiles.Change, path: str) -> bool:
+        p = Path(path)
+        if p == preview.config_path.resolve():
+            return True
+        edition = preview.edition
+        if edition is None:
+            return False
+        return any(p.is_relative_to(d.resolve()) for d in (edition.notes_dir, edition.templates_dir)) and not p.name.startswith(".")
+
+    fingerprint = store_fingerprint(preview.edition)
+    while not stop.is_set():
+        watched = inputs()
+        for changes in watchfiles.watch(*watched, watch_filter=relevant, debounce=60, step=20, stop_event=stop,
+                                        rust_timeout=STORE_CHECK_MS, yield_on_timeout=True, raise_interrupt=False):
+            if changes:
+                names = sorted({display_path(p) for _, p in changes})
+                config_changed = any(Path(p) == preview.config_path.resolve() for _, p in changes)
+                preview.bump(", ".join(names[:3]) + (" …" if len(names) > 3 else ""), reload_config=config_changed)
+                fingerprint = store_fingerprint(preview.edition)
+                if config_changed and inputs() != watched:
+                    break          # notes_dir or templates_dir moved: watch the new folders
+            else:
+                now = store_fingerprint(preview.edition)
+                if now != fingerprint:
+                    fingerprint = now
+                    preview.bump("the store has new items")
+                if inputs() != watched:
+                    break          # templates/ was created: watch it directly
+
+
+# -- HTTP -----------------------------------------------------------------------------------
+
+def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "whalewatch-preview"
+
+        def log_message(self, fmt: str, *args: object) -> None:
+            log.debug("%s %s", self.address_string(), fmt % args)
+
+        def _send(self, page: Page) -> None:
+            self.send_response(page.status)
+            self.send_header("Content-Type", page.content_type)
+            self.send_header("Content-Length", str(len(page.body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(page.body)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self.do_GET()
+
+        def do_GET(self) -> None:  # noqa: N802
+            url = urlsplit(self.path)
+            if url.path == "/__reload":
+                since = int((parse_qs(url.query).get("since") or ["-1"])[0] or -1)
+                generation = preview.wait_for_change(since)
+                return self._send(Page(200, json.dumps({"generation": generation}).encode(), "application/json"))
+            if url.path in ("/", "/index.html"):
+                return self._send(preview.index())
+            match = _WEEK_PATH.match(url.path)
+            if match and match.group(2) in FORMATS:
+                raw = "raw" in parse_qs(url.query)
+                return self._send(preview.page(match.group(1), match.group(2), raw=raw))
+            if re.fullmatch(r"/\d{4}-W\d{2}", url.path):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", url.path + "/")
+                self.end_headers()
+                return None
+            return self._send(Page(404, b"not found: try / for the list of weeks", "text/plain; charset=utf-8"))
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000,
+          on_ready: Callable[[str], None] | None = None, stop: threading.Event | None = None) -> None:
+    """Run until interrupted (or ``stop`` is set): the HTTP server and the watcher, side by side."""
+    preview = Preview(config_path)
+    stop = stop or threading.Event()
+    server = make_server(preview, host, port)
+    watcher = threading.Thread(target=watch, args=(preview, stop), name="whalewatch-watch", daemon=True)
+    watcher.start()
+    address = f"http://{host}:{server.server_address[1]}/"
+    if on_ready is not None:
+        on_ready(address)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    serving.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        with preview.changed:
+            preview.generation += 1         # release long polls so the server can stop promptly
+            preview.changed.notify_all()
+        server.shutdown()
+        server.server_close()
+        watcher.join(timeout=5)

@@ -77,6 +77,10 @@ def test_pdf_is_print_quality(built, tmp_path):
     assert pages >= 2
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert "In this issue" in text and "Whale Watch" in text
+    page_two = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert page_two.lstrip().startswith("Whale Watch #5 · 2025-W05"), "running header with the issue's title"
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "CJK" in fonts and all(" yes " in line for line in fonts.splitlines()[2:]), "every font embedded"
     from pypdf import PdfReader
 
     reader = PdfReader(str(pdf))

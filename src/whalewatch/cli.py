@@ -153,6 +153,11 @@ def build_command(ctx: Context, week: str | None, latest: bool, draft: bool, no_
               f"from {report.issue.stats['items_read']} items -> {display_path(report.folder)}/")
     for name in sorted(report.files):
         out.print(f"  {display_path(report.folder / name)}", highlight=False)
+    errors = [p for p in report.problems if p.severity == "error"]
+    if errors:
+        err.print(f"[red]Built, with {len(errors)} error{'s' if len(errors) != 1 else ''} above: what they name was "
+                  "skipped or made with the package defaults. Fix them and build again.[/red]")
+        sys.exit(1)
 
 
 def print_explanation(issue, dropped: list[str]) -> None:  # noqa: ANN001

@@ -40,6 +40,12 @@ class ConfigError(WhalewatchError):
 class TemplateError(WhalewatchError):
     """A template failed to compile or render; the message names the template file and line."""
 
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, detail: str = ""):
+        super().__init__(message)
+        self.path = path        # the template file at fault, when known
+        self.line = line
+        self.detail = detail or message   # what went wrong, without the location
+
 
 class WeekError(WhalewatchError):
     """A week string the user typed could not be understood."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from .config import Edition, Feed
 from .errors import Problem, TemplateError, WhalewatchError, display_path
 from .model import Issue
-from .render.archive import read_issues, write_archive
+from .render.archive import read_issues, render_archive, write_archive
 from .render.env import list_templates
 from .render.outputs import RenderSettings, Renderer
 from .render.write import clean_leftovers, write_folder_atomic
@@ -231,41 +231,54 @@ def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, w
         files["briefing.pdf"] = renderer.render_pdf(issue)
         reporter.advance("pdf")
     reporter.finish()
+    problems += section_template_problems(edition, renderer, issue)
     folder = None
     if write:
         out = edition.output_dir
         clean_leftovers(out)
         folder = out / str(week)
         write_folder_atomic(folder, files)
-        briefing = edition.config.briefing
-        write_archive(renderer.env, out, title=briefing.title, tagline=briefing.tagline, base_url=briefing.base_url,
-                      author=briefing.author, language=briefing.language)
-    return BuildReport(issue, problems, folder, files, dropped)
+        write_archive(renderer, out, **archive_settings(edition))
+    return BuildReport(issue, problems + renderer.problems, folder, files, dropped)
+
+
+def archive_settings(edition: Edition) -> dict[str, str]:
+    briefing = edition.config.briefing
+    return {"title": briefing.title, "tagline": briefing.tagline, "base_url": briefing.base_url,
+            "author": briefing.author, "language": briefing.language}
+
+
+def section_template_problems(edition: Edition, renderer: Renderer, issue: Issue) -> list[Problem]:
+    return [Problem(display_path(edition.config_path), None, message)
+            for message in renderer.missing_section_templates(issue.sections)]
 
 
 def check(edition: Edition, week: Week) -> list[Problem]:
-    """Everything build would complain about, without writing a byte."""
+    """Everything build would complain about, without writing a byte.
+
+    Every edition template is compiled, used in this week's issue or not; then the week is
+    rendered in every format so that errors only data can reveal (an undefined variable) show too.
+    """
     problems = list(read_notes(edition.notes_dir, edition.tz).problems)
     renderer = renderer_for(edition)
     for name, origin, path in list_templates(edition.templates_dir):
-        if path.suffix in (".html", ".md", ".txt", ".xml", ".css"):
+        if origin == "edition" and path.suffix in (".html", ".md", ".txt", ".xml", ".css"):
             try:
                 renderer.env.get_template(name)
             except Exception as exc:  # noqa: BLE001 - reported, not raised
-                line = getattr(exc, "lineno", None)
-                problems.append(Problem(display_path(path), line, f"template error: {getattr(exc, 'message', exc)}"))
-    if any(p.severity == "error" and "template" in p.message for p in problems):
-        return problems
+                problems.append(Problem(display_path(path), getattr(exc, "lineno", None),
+                                        f"template error: {getattr(exc, 'message', exc)}"))
     try:
         issue, found, _ = make_issue(edition, week)
         problems += [p for p in found if p not in problems]
-        for message in renderer.missing_section_templates(issue.sections):
-            problems.append(Problem(display_path(edition.config_path), None, message))
+        problems += section_template_problems(edition, renderer, issue)
         renderer.render_text_outputs(issue)
         renderer.render_pdf_html(issue)
-        renderer.subject(issue)
+        render_archive(renderer, read_issues(edition.output_dir), **archive_settings(edition))
     except TemplateError as exc:
-        problems.append(Problem("templates", None, str(exc)))
+        problems.append(Problem(display_path(exc.path) if exc.path else "templates", exc.line, exc.detail))
+    seen = {(p.path, p.line) for p in problems}
+    problems += [p for p in renderer.problems if (p.path, p.line) not in seen]
     return problems
 
 

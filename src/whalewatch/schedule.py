@@ -145,7 +145,10 @@ def run_publish(config_path: str) -> None:
             with Store(edition.store_path) as store:
                 started = bool(store.deliveries(str(week)))
             if not started:          # once anyone has it, the issue is frozen: a rerun only completes the send
-                issue = build(edition, week).issue
+                built = build(edition, week)
+                for problem in built.problems:
+                    (log.error if problem.severity == "error" else log.warning)("publish %s: %s", week, problem)
+                issue = built.issue
                 if not issue.stats["stories"] and not issue.intro_text.strip():
                     return None, f"{week}: nothing to publish (no stories and no intro); no email sent"
             report = send(edition, week, should_stop=STOPPING.is_set)

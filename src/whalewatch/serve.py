@@ -28,7 +28,7 @@ import watchfiles
 
 from .config import Edition, load_edition
 from .errors import WhalewatchError, display_path
-from .pipeline import make_issue, renderer_for
+from .pipeline import make_issue, renderer_for, section_template_problems
 from .render.archive import read_issues
 from .weeks import Week
 
@@ -68,6 +68,7 @@ class Page:
     status: int
     body: bytes
     content_type: str
+    problems: tuple[str, ...] = ()    # template errors the page was built around, shown above it
 
 
 class Preview:
@@ -131,13 +132,15 @@ class Preview:
             issue, _, _ = make_issue(self.edition, week, self.now())
             renderer = renderer_for(self.edition)
             if output == "briefing.pdf":
-                return Page(200, renderer.render_pdf(issue), content_type)
-            body = renderer.render_text_outputs(issue)[output]
+                body = renderer.render_pdf(issue)
+            else:
+                body = renderer.render_text_outputs(issue)[output]
         except WhalewatchError as exc:
             return self._error_page(week_text, label, str(exc), generation)
+        problems = tuple(str(p) for p in renderer.problems + section_template_problems(self.edition, renderer, issue))
         if fmt in ("", "email.html"):
-            body = _inject(body.decode("utf-8"), self._chrome(week_text, label, generation)).encode("utf-8")
-        return Page(200, body, content_type)
+            body = _inject(body.decode("utf-8"), self._chrome(week_text, label, generation, problems)).encode("utf-8")
+        return Page(200, body, content_type, problems)
 
     def _wrapper(self, week: str, fmt: str, page: Page, generation: int) -> Page:
         label = FORMATS[fmt][1]
@@ -147,15 +150,20 @@ class Preview:
             shown = (f"<pre class='whalewatch-source' style='white-space:pre-wrap;max-width:50em;margin:1em auto;"
                      f"font:14px/1.5 ui-monospace,monospace'>{html.escape(page.body.decode('utf-8'))}</pre>")
         body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(label)} · {html.escape(week)}</title></head>"
-                f"<body style='margin:0'>{self._chrome(week, label, generation)}{shown}"
+                f"<body style='margin:0'>{self._chrome(week, label, generation, page.problems)}{shown}"
                 f"<p style='text-align:center;font:13px system-ui'><a href='/{week}/{fmt}?raw=1'>the file itself</a></p></body></html>")
         return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
 
-    def _chrome(self, week: str, label: str, generation: int) -> str:
+    def _chrome(self, week: str, label: str, generation: int, problems: tuple[str, ...] = ()) -> str:
         links = " · ".join(
             f'<a style="color:#9cc7ff" href="/{week}/{name}">{html.escape(text)}</a>' if text != label else html.escape(text)
             for name, (_, text, _) in FORMATS.items())
-        return TOOLBAR % (html.escape(week), links) + RELOAD_SCRIPT % generation
+        banner = ""
+        if problems:
+            banner = ("<pre class='whalewatch-error' style='white-space:pre-wrap;margin:0;padding:8px 12px;background:#fdecea;"
+                      "color:#5f1410;font:13px/1.5 ui-monospace,monospace'>" + html.escape("\n".join(problems))
+                      + "\n(the page below is what the package defaults make of it; fix and save to see yours)</pre>")
+        return TOOLBAR % (html.escape(week), links) + banner + RELOAD_SCRIPT % generation
 
     def _error_page(self, week: str, label: str, message: str, generation: int) -> Page:
         body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Error · {html.escape(week)}</title></head>"

@@ -6,11 +6,13 @@ import json
 import re
 from pathlib import Path
 
-import jinja2
+from typing import TYPE_CHECKING
 
 from ..weeks import Week
-from .env import render
 from .write import write_file_atomic
+
+if TYPE_CHECKING:
+    from .outputs import Renderer
 
 
 def read_issues(output_dir: Path) -> list[dict]:
@@ -38,14 +40,20 @@ def archive_entries(issues: list[dict]) -> list[dict]:
     return entries
 
 
-def write_archive(env: jinja2.Environment, output_dir: Path, *, title: str, tagline: str, base_url: str,
-                  author: str, language: str) -> None:
-    entries = archive_entries(read_issues(output_dir))
+def render_archive(renderer: "Renderer", issues: list[dict], *, title: str, tagline: str, base_url: str,
+                   author: str, language: str) -> dict[str, bytes]:
+    """The archive page and the Atom feed, as bytes by file name."""
+    entries = archive_entries(issues)
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "briefing"
     context = {
         "title": title, "tagline": tagline, "base_url": base_url, "author": author, "issues": entries,
         "settings": {"language": language}, "feed_id": base_url or f"urn:whalewatch:{slug}",
         "updated": entries[0]["updated"] if entries else "1970-01-01T00:00:00Z",
     }
-    write_file_atomic(output_dir / "index.html", render(env, "archive.html", context).encode("utf-8"))
-    write_file_atomic(output_dir / "feed.xml", render(env, "feed.xml", context).encode("utf-8"))
+    return {output: renderer.render_page(template, lambda _: context).encode("utf-8")
+            for template, output in (("archive.html", "index.html"), ("feed.xml", "feed.xml"))}
+
+
+def write_archive(renderer: "Renderer", output_dir: Path, **briefing: str) -> None:
+    for name, data in render_archive(renderer, read_issues(output_dir), **briefing).items():
+        write_file_atomic(output_dir / name, data)

@@ -100,14 +100,22 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
             template = env.get_template(name)
             return template.render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{_where(env, exc.name or name, exc.lineno)}: syntax error: {exc.message}") from None
+        raise _located(env, exc.name or name, exc.lineno, f"syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"{_where(env, name, None)}: includes '{exc.name}', which is not in templates/ or the package defaults") from None
+        template_name, line = _template_frame(exc, name)
+        raise _located(env, template_name, line,
+                       f"includes '{exc.name}', which is not in templates/ or the package defaults") from None
     except (jinja2.UndefinedError, SecurityError, TimeoutError, TypeError, ValueError, AttributeError,
             KeyError, IndexError, ZeroDivisionError, RecursionError, MemoryError) as exc:
         template_name, line = _template_frame(exc, name)
         kind = "refused by the sandbox" if isinstance(exc, SecurityError) else type(exc).__name__
-        raise TemplateError(f"{_where(env, template_name, line)}: {kind}: {exc}") from None
+        raise _located(env, template_name, line, f"{kind}: {exc}") from None
+
+
+def _located(env: jinja2.Environment, name: str, line: int | None, detail: str) -> TemplateError:
+    path = _source_path(env, name)
+    where = f"{path}:{line}" if line else path
+    return TemplateError(f"{where}: {detail}", path=path, line=line, detail=detail)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:
@@ -118,15 +126,14 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]
     return found
 
 
-def _where(env: jinja2.Environment, name: str, line: int | None) -> str:
-    path = name
-    if not Path(name).is_absolute():
-        try:
-            source = env.loader.get_source(env, name)[1] if env.loader else None
-        except jinja2.TemplateNotFound:
-            source = None
-        path = source or name
-    return f"{path}:{line}" if line else path
+def _source_path(env: jinja2.Environment, name: str) -> str:
+    if Path(name).is_absolute():
+        return name
+    try:
+        source = env.loader.get_source(env, name)[1] if env.loader else None
+    except jinja2.TemplateNotFound:
+        source = None
+    return source or name
 
 
 # -- filters ---------------------------------------------------------------------------------

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import css_inline
 import jinja2
 
-from ..errors import TemplateError
+from ..errors import Problem, TemplateError, display_path
 from ..model import Issue, SectionBlock
 from .env import References, make_environment, render
 from .pdf import SafeFetcher, render_pdf
@@ -36,13 +36,21 @@ class RenderSettings:
 
 
 class Renderer:
-    """Holds the environment (and so the compiled templates) across issues in one process."""
+    """Holds the environment (and so the compiled templates) across issues in one process.
+
+    An edition template that fails (a syntax error, an undefined variable, a sandbox refusal)
+    costs that template, not the issue: the output is rendered again from the package defaults
+    and the failure is kept in ``problems`` with its file and line, for the build to report.
+    """
 
     def __init__(self, settings: RenderSettings):
         self.settings = settings
         self.env = make_environment(settings.templates_dir)
         self.fetcher = SafeFetcher([settings.templates_dir] if settings.templates_dir else [], settings.remote_images)
+        self.problems: list[Problem] = []
         self._names: set[str] | None = None
+        self._defaults: Renderer | None = None
+        self._edition_dir = settings.templates_dir.resolve() if settings.templates_dir and settings.templates_dir.is_dir() else None
 
     def context(self, issue: Issue, fmt: str) -> dict[str, Any]:
         return {
@@ -77,19 +85,39 @@ class Renderer:
             if block.template and not any(f"partials/sections/{block.template}.{fmt}" in self._template_names()
                                           for fmt in ("html", "md", "txt")):
                 missing.append(f"section '{block.id}' names template '{block.template}', but none of "
-                               f"partials/sections/{block.template}.html, .md or .txt is in templates/ or the package defaults")
+                               f"partials/sections/{block.template}.html, .md or .txt is in templates/ or the package defaults; "
+                               "the default section layout was used")
         return missing
+
+    def _render(self, template: str, issue: Issue, fmt: str) -> str:
+        return self.render_page(template, lambda renderer: renderer.context(issue, fmt))
+
+    def render_page(self, template: str, context: Callable[["Renderer"], dict[str, Any]]) -> str:
+        """Render with the edition's templates, or, if one of them fails, with the package defaults."""
+        try:
+            return render(self.env, template, context(self))
+        except TemplateError as exc:
+            if not self._from_edition(exc.path):
+                raise
+            self.problems.append(Problem(display_path(exc.path), exc.line,
+                                         f"{exc.detail}; {template} was rendered from the package's default templates instead"))
+            return render(self.defaults().env, template, context(self.defaults()))
+
+    def _from_edition(self, path: str | None) -> bool:
+        return bool(self._edition_dir and path and Path(path).resolve().is_relative_to(self._edition_dir))
+
+    def defaults(self) -> "Renderer":
+        if self._defaults is None:
+            settings = RenderSettings(None, self.settings.paper, self.settings.remote_images, self.settings.language)
+            self._defaults = Renderer(settings)
+        return self._defaults
 
     def render_text_outputs(self, issue: Issue) -> dict[str, bytes]:
         """Everything but the PDF: the fast path that serve and the benchmark use."""
-        missing = self.missing_section_templates(issue.sections)
-        if missing:
-            raise TemplateError(missing[0])
         issue.subject = self.subject(issue)
         files: dict[str, bytes] = {}
         for output, template in OUTPUT_TEMPLATES.items():
-            fmt = template.rsplit(".", 1)[1]
-            text = render(self.env, template, self.context(issue, fmt))
+            text = self._render(template, issue, template.rsplit(".", 1)[1])
             if output == "email.html":
                 text = inline_css(text)
             files[output] = text.encode("utf-8")
@@ -97,7 +125,7 @@ class Renderer:
         return files
 
     def render_pdf_html(self, issue: Issue) -> str:
-        return render(self.env, PDF_TEMPLATE, self.context(issue, "html"))
+        return self._render(PDF_TEMPLATE, issue, "html")
 
     def render_pdf(self, issue: Issue) -> bytes:
         return render_pdf(self.render_pdf_html(issue), self.fetcher)
@@ -108,7 +136,7 @@ class Renderer:
         return files
 
     def subject(self, issue: Issue) -> str:
-        return " ".join(render(self.env, SUBJECT_TEMPLATE, self.context(issue, "txt")).split())
+        return " ".join(self._render(SUBJECT_TEMPLATE, issue, "txt").split())
 
 
 def inline_css(html: str) -> str:

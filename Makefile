@@ -24,6 +24,7 @@ demo: setup
 	@echo "Sample issues written to samples/briefings/ (open samples/briefings/index.html)"
 
 test: setup
+	$(BIN)/ruff check --quiet --select F,E9 src tests scripts
 	$(BIN)/python -m pytest -q
 
 clean:

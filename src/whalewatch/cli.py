@@ -16,7 +16,9 @@ from rich.table import Table
 from . import __version__
 from .config import Edition, load_edition
 from .errors import ConfigError, Problem, WhalewatchError, display_path
-from .pipeline import Reporter, build, check, collect, make_issue
+from .collect import collect
+from .pipeline import build, check, make_issue
+from .reporter import Reporter
 from .render.env import list_templates
 from .sources.opml import Subscription, read_opml, write_opml
 from .weeks import Week, latest_complete_week

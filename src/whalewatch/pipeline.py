@@ -1,4 +1,6 @@
-"""The stages wired together: collect (sources -> store) and build (store -> select -> render -> files).
+"""The stages wired together: build (store -> select -> render -> files), check and send.
+
+Collecting (sources -> store) lives in ``collect``.
 
 The CLI, the scheduler and the preview server all call these; none of them prints. Progress
 and warnings go to a ``Reporter`` the caller gives, so each front end shows them its own way.
@@ -6,27 +8,22 @@ and warnings go to a ``Reporter`` the caller gives, so each front end shows them
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .config import Edition, Feed
+from .config import Edition
 from .errors import Problem, TemplateError, WhalewatchError, display_path
 from .model import Issue
 from .render.archive import read_issues, render_archive, write_archive
 from .render.env import list_templates
 from .render.outputs import RenderSettings, Renderer
 from .render.write import clean_leftovers, write_folder_atomic
+from .reporter import Reporter
 from .select import History, assemble_issue
 from .select.assemble import notes_in_week
-from .sources.decode import RefusedDocument
-from .sources.feeds import NotAFeed, Parsed, parse_feed
-from .sources.fetch import FetchRequest, Fetched, fetch_all
 from .sources.notes import read_notes
 from .store import Store
 from .urls import canonical_url
@@ -35,134 +32,8 @@ from .weeks import Week
 if TYPE_CHECKING:
     from .deliver import BuiltIssue, SendReport
 
-PARALLEL_PARSE_MIN = 8
-
-
-class Reporter:
-    """Silent by default; the CLI subclasses it with progress bars, the scheduler with logging."""
-
-    def start(self, label: str, total: int) -> None: ...
-    def advance(self, label: str) -> None: ...
-    def finish(self) -> None: ...
-    def warn(self, message: str) -> None: ...
-
-
-@dataclass
-class FeedOutcome:
-    name: str
-    status: str            # new | unchanged | failed
-    new_items: int = 0
-    items: int = 0
-    error: str = ""
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-@dataclass
-class CollectReport:
-    outcomes: list[FeedOutcome]
-
-    @property
-    def failed(self) -> list[FeedOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, now: datetime, max_items: int) -> Parsed | str:
-    """Runs in a worker process; returns an error message instead of raising across the pool."""
-    try:
-        return parse_feed(raw, feed=feed.name, language=feed.language, now=now, content_type=content_type,
-                          base_url=base_url, max_items=max_items, include=feed.include, exclude=feed.exclude)
-    except (NotAFeed, RefusedDocument) as exc:
-        return str(exc)
-    except Exception as exc:  # noqa: BLE001 - one hostile feed must never stop the run
-        return f"could not be parsed ({type(exc).__name__}: {exc})"
-
-
-def collect(edition: Edition, reporter: Reporter | None = None, now: datetime | None = None,
-            only: list[str] | None = None) -> CollectReport:
-    reporter = reporter or Reporter()
-    now = now or _now()
-    feeds = [f for f in edition.config.feeds if f.enabled and (not only or f.name in only)]
-    with Store(edition.store_path) as store:
-        reporter.start("Fetching feeds", len(feeds))
-        fetched = _fetch(edition, feeds, store, reporter)
-        reporter.finish()
-        outcomes = _parse_and_store(edition, feeds, fetched, store, now, reporter)
-    return CollectReport(outcomes)
-
-
-def _fetch(edition: Edition, feeds: list[Feed], store: Store, reporter: Reporter) -> dict[str, Fetched]:
-    results: dict[str, Fetched] = {}
-    requests = []
-    for feed in feeds:
-        if feed.file:
-            path = edition.feed_path(feed)
-            try:
-                results[feed.name] = Fetched(feed.name, str(path), status=200, body=path.read_bytes())
-            except OSError as exc:
-                results[feed.name] = Fetched(feed.name, str(path), error=f"cannot read snapshot {display_path(path)}: {exc.strerror}")
-            reporter.advance(feed.name)
-        else:
-            state = store.feed_state(feed.name)
-            same_url = state.url == feed.url
-            requests.append(FetchRequest(feed.name, feed.url, state.etag if same_url else None,
-                                         state.last_modified if same_url else None))
-    if requests:
-        for result in asyncio.run(fetch_all(requests, edition.config.fetch, on_done=lambda r: reporter.advance(r.name))):
-            results[result.name] = result
-    return results
-
-
-def _parse_and_store(edition: Edition, feeds: list[Feed], fetched: dict[str, Fetched], store: Store,
-                     now: datetime, reporter: Reporter) -> list[FeedOutcome]:
-    settings = edition.config.fetch
-    to_parse = [f for f in feeds if fetched[f.name].body is not None and not fetched[f.name].error]
-    reporter.start("Parsing", len(to_parse))
-    parsed: dict[str, Parsed | str] = {}
-    jobs = [(fetched[f.name].body, f, fetched[f.name].content_type, fetched[f.name].url, now, settings.max_items) for f in to_parse]
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if len(jobs) >= PARALLEL_PARSE_MIN and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {f.name: pool.submit(_parse_job, *job) for f, job in zip(to_parse, jobs)}
-            for name, future in futures.items():
-                parsed[name] = future.result()
-                reporter.advance(name)
-    else:
-        for feed, job in zip(to_parse, jobs):
-            parsed[feed.name] = _parse_job(*job)
-            reporter.advance(feed.name)
-    reporter.finish()
-
-    outcomes = []
-    for feed in feeds:
-        result = fetched[feed.name]
-        outcome = FeedOutcome(feed.name, "failed", seconds=result.elapsed)
-        source = feed.url or feed.file
-        if result.error:
-            outcome.error = result.error
-        elif result.not_modified:
-            outcome.status = "unchanged"
-            store.record_feed_success(feed.name, source, now, 304, result.etag, result.last_modified, [])
-        elif isinstance(parsed.get(feed.name), str):
-            outcome.error = parsed[feed.name]
-        else:
-            document = parsed[feed.name]
-            outcome.new_items = store.record_feed_success(feed.name, source, now, result.status or 200,
-                                                          result.etag, result.last_modified, document.items)
-            outcome.items = len(document.items)
-            outcome.warnings = document.warnings
-            outcome.status = "new" if outcome.new_items else "unchanged"
-        if outcome.status == "failed":
-            store.record_feed_failure(feed.name, source, now, outcome.error, result.status)
-            reporter.warn(f"feed '{feed.name}' ({source}): {outcome.error}")
-        for warning in outcome.warnings:
-            reporter.warn(f"feed '{feed.name}': {warning}")
-        outcomes.append(outcome)
-    return outcomes
 
 
 # -- build ------------------------------------------------------------------------------------

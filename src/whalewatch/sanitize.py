@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import nh3
 
@@ -35,14 +36,24 @@ _ATTRS = {
 _SCHEMES = {"http", "https", "mailto"}
 
 
-def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    """Second opinion on every URL-bearing attribute, after entity decoding."""
-    if attr in ("href", "src"):
-        return safe_url(value, allow_mailto=(attr == "href")) or None
-    return value
+def _url_filter(base_url: str):  # noqa: ANN202 - nh3's callback type
+    """Second opinion on every URL-bearing attribute, after entity decoding; relative links are
+    resolved against the item's own address (feedparser's resolver is switched off: we do it here)."""
+
+    def check(tag: str, attr: str, value: str) -> str | None:
+        if attr in ("href", "src"):
+            if base_url and not _HAS_SCHEME.match(value.strip()):
+                value = urljoin(base_url, html.unescape(value.strip()))
+            return safe_url(value, allow_mailto=(attr == "href")) or None
+        return value
+
+    return check
 
 
-def sanitize_html(fragment: str | None, allow_images: bool = False) -> str:
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def sanitize_html(fragment: str | None, allow_images: bool = False, base_url: str = "") -> str:
     if not fragment:
         return ""
     fragment = fragment[:MAX_FRAGMENT]
@@ -54,7 +65,7 @@ def sanitize_html(fragment: str | None, allow_images: bool = False) -> str:
         url_schemes=_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=_attribute_filter,
+        attribute_filter=_url_filter(base_url),
         clean_content_tags={"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math"},
     )
     if _depth(cleaned) > MAX_DEPTH:

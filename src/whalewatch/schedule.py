@@ -118,7 +118,7 @@ def _recorded(edition: Edition, job: str, work) -> Any:  # noqa: ANN001
 
 
 def run_collect(config_path: str) -> None:
-    from .pipeline import collect
+    from .collect import collect
 
     edition = load_edition(config_path)
 
@@ -134,7 +134,8 @@ def run_collect(config_path: str) -> None:
 
 def run_publish(config_path: str) -> None:
     """Fetch, build the week that has just ended (unless it was already sent), send to whoever has not had it."""
-    from .pipeline import build, collect, send
+    from .collect import collect
+    from .pipeline import build, send
 
     edition = load_edition(config_path)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import css_inline
-import jinja2
 
 from ..errors import Problem, TemplateError, display_path
 from ..model import Issue, SectionBlock

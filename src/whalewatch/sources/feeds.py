@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,8 +38,10 @@ def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_t
     parsed = feedparser.parse(
         as_utf8_xml(decoded.text),
         response_headers={"content-type": "application/xml; charset=utf-8", "content-location": base_url},
-        sanitize_html=True,
-        resolve_relative_uris=True,
+        # Both off: feedparser's sanitiser is not a security boundary and nh3 cleans every fragment
+        # anyway (resolving relative links as it goes), so doing it twice only costs time.
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     warnings = [f"encoding: {decoded.note}"] if decoded.note else []
     if not parsed.entries and not parsed.feed.get("title") and parsed.get("bozo"):
@@ -64,7 +67,7 @@ def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_t
 def _item(entry, guid: str, guid_repeated: bool, feed: str, language: str, now: datetime) -> Item | None:  # noqa: ANN001
     url = safe_url(entry.get("link")) or _alternate(entry) or (safe_url(guid) if entry.get("guidislink") else "")
     title = one_line(entry.get("title"))
-    summary_html = _summary(entry)
+    summary_html = _summary(entry, url)
     summary_text = html_to_text(summary_html)
     if not title and not summary_text and not url:
         return None
@@ -101,10 +104,16 @@ def _alternate(entry) -> str:  # noqa: ANN001
     return ""
 
 
-def _summary(entry) -> str:  # noqa: ANN001
+def _summary(entry, link: str) -> str:  # noqa: ANN001
+    """The summary (or the content, if there is no summary) as sanitised HTML with absolute links."""
     content = entry.get("content") or []
-    html = entry.get("summary") or (content[0].get("value") if content else "")
-    return sanitize_html(html[:MAX_SUMMARY])
+    detail = entry.get("summary_detail") if entry.get("summary") else (content[0] if content else None)
+    if not detail:
+        return ""
+    value = (detail.get("value") or "")[:MAX_SUMMARY]
+    if detail.get("type") == "text/plain":   # text, not markup: what looks like a tag is words
+        value = "<p>" + html.escape(value) + "</p>"
+    return sanitize_html(value, base_url=safe_url(detail.get("base")) or link)
 
 
 def _published(entry, language: str, now: datetime) -> tuple[datetime | None, str]:  # noqa: ANN001

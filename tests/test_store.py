@@ -1,0 +1,80 @@
+"""The store keeps everything: across kills, concurrent processes and older versions of itself."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whalewatch.store import _MIGRATIONS, SCHEMA_VERSION, Store
+from tests.conftest import WHALEWATCH, write_edition
+
+SECTIONS = "sections:\n  - {id: all, title: Everything, fallback: true}\n"
+
+
+def test_a_fetch_killed_midway_keeps_every_feed_it_finished(feed_server, tmp_path):
+    config = write_edition(tmp_path / "ed", SECTIONS + f"""
+feeds:
+  - {{name: Wire, url: "{feed_server.url('wire.xml')}"}}
+  - {{name: Lab, url: "{feed_server.url('lab.atom')}"}}
+  - {{name: Stuck, url: "{feed_server.url('slow/60')}"}}
+fetch: {{timeout: 120, total_timeout: 300, retries: 0}}
+""")
+    store = tmp_path / "ed" / ".whalewatch" / "store.sqlite"
+    fetch = subprocess.Popen(WHALEWATCH + ["--config", str(config), "fetch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def stored_feeds() -> set[str]:
+        if not store.exists():
+            return set()
+        try:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                return {row[0] for row in db.execute("SELECT DISTINCT feed FROM items")}
+        except sqlite3.Error:
+            return set()
+
+    deadline = time.monotonic() + 60
+    while stored_feeds() != {"Wire", "Lab"} and time.monotonic() < deadline:
+        time.sleep(0.1)
+    fetch.send_signal(signal.SIGKILL)
+    fetch.wait()
+    assert stored_feeds() == {"Wire", "Lab"}, "the two fast feeds were stored while the slow one was still loading"
+    with Store(store) as db:
+        assert db.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.feed_state("Wire").last_success is not None and db.feed_state("Stuck").last_attempt is None
+
+
+def test_a_store_from_an_older_version_is_migrated_and_keeps_its_items(tmp_path):
+    path = tmp_path / "store.sqlite"
+    with sqlite3.connect(path) as db:               # what version 1 of whalewatch left behind
+        db.executescript(_MIGRATIONS[1])
+        db.execute("INSERT INTO items VALUES ('k1','Wire','https://a.example/1','https://a.example/1','g','Old item','',"
+                   "'','', NULL,'2025-01-27T10:00:00+00:00','2025-01-27T10:00:00+00:00','','en','[]')")
+        db.execute("PRAGMA user_version=1")
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.count_items() == 1
+        store.record_delivery("2025-W05", "a@example.org", "sent", datetime.now(timezone.utc))   # the new table works
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_two_processes_writing_at_once_both_land(tmp_path):
+    path = tmp_path / "store.sqlite"
+    writer = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from whalewatch.model import Item
+from whalewatch.store import Store
+now = datetime.now(timezone.utc)
+with Store(Path(sys.argv[1])) as store:
+    for n in range(200):
+        store.add_items([Item(key=f"{sys.argv[2]}-{n}", feed=sys.argv[2], url="", canonical_url="", guid="", title="t",
+                              summary_html="", summary_text="", author="", published=None, first_seen=now, date=now)])
+"""
+    procs = [subprocess.Popen([WHALEWATCH[0], "-c", writer, str(path), name]) for name in ("a", "b")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    with Store(path) as store:
+        assert store.count_items() == 400

@@ -28,6 +28,11 @@ SHARED = Path(os.environ.get("WHALEWATCH_SHARED", ROOT.parent / "shared"))
 WHALEWATCH = [sys.executable, "-m", "whalewatch.cli"]
 
 
+CONTENT_TYPES = {".xml": "application/rss+xml; charset=utf-8", ".atom": "application/atom+xml; charset=utf-8",
+                 ".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".md": "text/plain; charset=utf-8",
+                 ".txt": "text/plain; charset=utf-8", ".json": "application/json"}
+
+
 class FeedServer:
     """Serves files from a folder with ETag/Last-Modified and a few misbehaving routes.
 
@@ -113,7 +118,7 @@ class FeedServer:
                 modified = formatdate(file.stat().st_mtime, usegmt=True)
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", headers={"ETag": etag})
-                ctype = "application/rss+xml; charset=utf-8" if file.suffix == ".xml" else "application/octet-stream"
+                ctype = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
                 return self._send(200, body, ctype, {"ETag": etag, "Last-Modified": modified})
 
         return Handler

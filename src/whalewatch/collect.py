@@ -88,7 +88,7 @@ async def _collect(edition: Edition, feeds: list[Feed], store: Store, pool: Exec
         feed = by_name[result.name]
         parsed: Parsed | str | None = None
         if result.body is not None and not result.error:
-            job = (result.body, feed, result.content_type, result.url, now, edition.config.fetch.max_items)
+            job = (result.body, feed, result.content_type, result.url, now, edition.config.fetch.max_items, result.truncated)
             parsed = await loop.run_in_executor(pool, _parse_job, *job) if pool else _parse_job(*job)
         outcomes[feed.name] = _store(store, feed, result, parsed, now, reporter)
         reporter.advance(feed.name)
@@ -96,7 +96,7 @@ async def _collect(edition: Edition, feeds: list[Feed], store: Store, pool: Exec
     requests = []
     for feed in feeds:
         if feed.file:
-            await finish(_read_snapshot(edition, feed))
+            await finish(_read_snapshot(edition, feed, edition.config.fetch.max_bytes))
         else:
             state = store.feed_state(feed.name)
             same_url = state.url == feed.url          # validators belong to the address they came from
@@ -110,19 +110,23 @@ async def _collect(edition: Edition, feeds: list[Feed], store: Store, pool: Exec
     return [outcomes[feed.name] for feed in feeds]
 
 
-def _read_snapshot(edition: Edition, feed: Feed) -> Fetched:
+def _read_snapshot(edition: Edition, feed: Feed, cap: int) -> Fetched:
     path = edition.feed_path(feed)
     try:
-        return Fetched(feed.name, str(path), status=200, body=path.read_bytes())
+        with path.open("rb") as handle:
+            body = handle.read(cap + 1)
+        return Fetched(feed.name, str(path), status=200, body=body[:cap], truncated=len(body) > cap)
     except OSError as exc:
         return Fetched(feed.name, str(path), error=f"cannot read snapshot {display_path(path)}: {exc.strerror}")
 
 
-def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, now: datetime, max_items: int) -> Parsed | str:
+def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, now: datetime, max_items: int,
+               truncated: bool) -> Parsed | str:
     """Runs in a worker process; returns an error message instead of raising across the pool."""
     try:
         return parse_feed(raw, feed=feed.name, language=feed.language, now=now, content_type=content_type,
-                          base_url=base_url, max_items=max_items, include=feed.include, exclude=feed.exclude)
+                          base_url=base_url, max_items=max_items, include=feed.include, exclude=feed.exclude,
+                          truncated=truncated)
     except (NotAFeed, RefusedDocument) as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - one hostile feed must never stop the run

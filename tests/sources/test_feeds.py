@@ -78,3 +78,34 @@ def test_include_and_exclude_keywords_filter_items():
     kept = parse("wire.xml", include=["export"]).items
     assert [i.title for i in kept] == ["US weighs new chip export controls"]
     assert len(parse("wire.xml", exclude=["deepseek"]).items) == 2
+
+
+def _rss(count: int, padding: int = 0) -> bytes:
+    items = "".join(f"<item><title>Item {n}</title><link>https://big.example/{n}</link>"
+                    f"<description><![CDATA[<p>{'x' * padding}</p>]]></description></item>" for n in range(count))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items}</channel></rss>'.encode()
+
+
+def test_a_50000_item_feed_is_cut_to_the_item_cap_before_parsing():
+    parsed = parse_feed(_rss(50_000), feed="Big", language="en", now=NOW, max_items=500)
+    assert [i.title for i in parsed.items[:2]] == ["Item 0", "Item 1"] and len(parsed.items) == 500
+    assert "50,000 items; kept the first 500 (fetch.max_items)" in parsed.warnings
+    assert not any("malformed" in w for w in parsed.warnings), "the cut document is still well-formed"
+
+
+def test_a_body_cut_at_the_size_cap_keeps_its_complete_items():
+    raw = _rss(40, padding=500)
+    cut = raw[: len(raw) // 2]
+    parsed = parse_feed(cut, feed="Big", language="en", now=NOW, truncated=True)
+    assert 15 <= len(parsed.items) < 40 and parsed.items[-1].title == f"Item {len(parsed.items) - 1}"
+    assert any("fetch.max_bytes" in w and "complete items" in w for w in parsed.warnings)
+    assert not any("malformed" in w for w in parsed.warnings)
+    atom = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+            + b"".join(b"<entry><title>E%d</title><id>urn:e:%d</id><link href='https://a.example/%d'/></entry>" % (n, n, n) for n in range(10)))
+    parsed = parse_feed(atom[:-20], feed="Atom", language="en", now=NOW, truncated=True)
+    assert [i.title for i in parsed.items] == [f"E{n}" for n in range(9)]
+
+
+def test_a_body_cut_before_its_first_item_is_refused_with_the_reason():
+    with pytest.raises(NotAFeed, match="no complete item"):
+        parse_feed(_rss(3, padding=5000)[:3000], feed="Big", language="en", now=NOW, truncated=True)

@@ -16,6 +16,7 @@ from ..sanitize import html_to_text, one_line, sanitize_html
 from ..urls import canonical_url, safe_url
 from .dates import bounded, chinese_cst, from_struct, read_cjk_or_epoch
 from .decode import as_utf8_xml, decode_document, refuse_entity_declarations
+from .trim import trim
 
 MAX_SUMMARY = 20_000
 
@@ -32,8 +33,13 @@ class NotAFeed(ValueError):
 
 
 def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_type: str | None = None,
-               base_url: str = "", max_items: int = 500, include: list[str] = (), exclude: list[str] = ()) -> Parsed:
-    decoded = decode_document(raw, content_type)
+               base_url: str = "", max_items: int = 500, include: list[str] = (), exclude: list[str] = (),
+               truncated: bool = False) -> Parsed:
+    """``truncated`` says the bytes are the first fetch.max_bytes of something larger."""
+    trimmed = trim(raw, max_items, truncated, len(raw))
+    if truncated and not trimmed.raw:
+        raise NotAFeed(trimmed.note)
+    decoded = decode_document(trimmed.raw, content_type)
     refuse_entity_declarations(decoded.text)
     parsed = feedparser.parse(
         as_utf8_xml(decoded.text),
@@ -44,6 +50,8 @@ def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_t
         resolve_relative_uris=False,
     )
     warnings = [f"encoding: {decoded.note}"] if decoded.note else []
+    if trimmed.note:
+        warnings.append(trimmed.note)
     if not parsed.entries and not parsed.feed.get("title") and parsed.get("bozo"):
         looks = decoded.text.lstrip()[:60].replace("\n", " ")
         raise NotAFeed(f"not RSS or Atom ({parsed.get('bozo_exception')}); it starts with {looks!r}")

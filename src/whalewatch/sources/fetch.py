@@ -40,14 +40,11 @@ class Fetched:
     last_modified: str | None = None
     error: str = ""
     elapsed: float = 0.0
+    truncated: bool = False    # the body is the first fetch.max_bytes of a larger response
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304 and not self.error
-
-
-class TooLarge(Exception):
-    pass
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -98,7 +95,7 @@ async def _with_retries(client: httpx.AsyncClient, request: FetchRequest, settin
     attempt = 0
     while True:
         result = await _once(client, request, settings)
-        retryable = (result.status in RETRY_STATUSES) or (result.status is None and result.error and not result.error.startswith(("too large", "refused")))
+        retryable = (result.status in RETRY_STATUSES) or (result.status is None and result.error and not result.error.startswith("refused"))
         if not retryable or attempt >= settings.retries:
             return result
         attempt += 1
@@ -124,9 +121,7 @@ async def _once(client: httpx.AsyncClient, request: FetchRequest, settings: Fetc
             elif response.status_code >= 400:
                 result.error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
             else:
-                result.body = await _read_capped(response, settings.max_bytes)
-    except TooLarge as exc:
-        result.error = f"too large: {exc}"
+                result.body, result.truncated = await _read_capped(response, settings.max_bytes)
     except httpx.TooManyRedirects:
         result.error = "refused: too many redirects (a loop?)"
     except httpx.UnsupportedProtocol as exc:
@@ -139,15 +134,14 @@ async def _once(client: httpx.AsyncClient, request: FetchRequest, settings: Fetc
     return result
 
 
-async def _read_capped(response: httpx.Response, cap: int) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > cap:
-        raise TooLarge(f"{int(declared):,} bytes announced; the cap is {cap:,} (fetch.max_bytes)")
+async def _read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
+    """At most ``cap`` bytes (after decompression); the rest is never read. True if there was more."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
+        if size + len(chunk) > cap:
+            chunks.append(chunk[: cap - size])
+            return b"".join(chunks), True
         size += len(chunk)
-        if size > cap:
-            raise TooLarge(f"more than {cap:,} bytes; the cap is fetch.max_bytes")
         chunks.append(chunk)
-    return b"".join(chunks)
+    return b"".join(chunks), False

@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 
 from whalewatch.store import _MIGRATIONS, SCHEMA_VERSION, Store
 from tests.conftest import WHALEWATCH, write_edition

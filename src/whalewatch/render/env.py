@@ -7,8 +7,8 @@ and list repetition capped, and errors turned into messages that name the templa
 
 from __future__ import annotations
 
+import ctypes
 import re
-import signal
 import textwrap
 import threading
 import traceback
@@ -30,8 +30,32 @@ MAX_REPEAT = 100_000
 FORMATS = {"html": "html", "md": "md", "txt": "txt"}
 
 
+MAX_SIZE_ARGUMENT = 10_000     # a width or count handed to a filter or string method
+_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "wrap")
+_SIZED_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map"}
+_HUGE_WIDTH = re.compile(r"%[-#0 +]*\*|%[-#0 +]*\d{5,}|%[-#0 +]*\d*\.\d{5,}|\{[^{}]*:[^{}]*\d{5,}")
+
+
+def _refuse_huge(values: tuple[Any, ...], what: str) -> None:
+    """Sandbox escapes are not the only attack: one filter call can ask for gigabytes."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE_ARGUMENT:
+            raise SecurityError(f"{what} with a size of {value} (the limit is {MAX_SIZE_ARGUMENT})")
+
+
+def _refuse_huge_format(template: str, what: str) -> None:
+    if _HUGE_WIDTH.search(template):
+        raise SecurityError(f"{what} with a format width over {MAX_SIZE_ARGUMENT}")
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset(["*", "**"])
+    """Jinja2's immutable sandbox, also refusing the calls that exhaust memory rather than escape.
+
+    Intercepting an operator also stops Jinja2 from folding it while compiling, which is where
+    ``'x' * 10**10`` would otherwise be evaluated.
+    """
+
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def call_binop(self, context, operator, left, right):  # noqa: ANN001, ANN201
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
@@ -40,7 +64,44 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             for seq, count in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_REPEAT:
                     raise SecurityError(f"repetition longer than {MAX_REPEAT} in a template")
+        if operator == "%" and isinstance(left, str):
+            _refuse_huge_format(left, "string formatting")
         return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """``'{:>999999999}'.format(1)``: Jinja2 swaps str.format for its own wrapper when it is looked up."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        _refuse_huge_format(value.__self__, "str.format")
+
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            mapped = tuple(args[0].values()) if args and isinstance(args[0], dict) else ()
+            _refuse_huge(args + mapped + tuple(kwargs.values()), "str.format")
+            return wrapped(*args, **kwargs)
+
+        return checked
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN204, N805
+        if getattr(__obj, "__name__", "") in _SIZED_METHODS and isinstance(getattr(__obj, "__self__", None), str):
+            _refuse_huge((*args, *kwargs.values()), f"str.{__obj.__name__}")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _size_capped(name: str, function: Any) -> Any:
+    """The filter, refusing sizes over the limit (and, for ``format``, format widths over it)."""
+    value_at = 1 if hasattr(function, "jinja_pass_arg") else 0     # pass_environment filters get env first
+
+    def capped(*args: Any, **kwargs: Any) -> Any:
+        if name == "format" and len(args) > value_at and isinstance(args[value_at], str):
+            _refuse_huge_format(args[value_at], "the format filter")
+        _refuse_huge(args[value_at + 1:] + tuple(kwargs.values()), f"the {name} filter")
+        return function(*args, **kwargs)
+
+    capped.__wrapped__ = function  # type: ignore[attr-defined]
+    if hasattr(function, "jinja_pass_arg"):
+        capped.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
+    return capped
 
 
 def loader_dirs(edition_templates: Path | None) -> list[tuple[str, Path]]:
@@ -62,6 +123,9 @@ def make_environment(edition_templates: Path | None) -> jinja2.Environment:
     )
     env.filters.update(md=md_escape, mdurl=md_url, wrap=wrap, longdate=long_date, shortdate=short_date,
                        indent_text=indent_text)
+    for name in _SIZED_FILTERS:
+        env.filters[name] = _size_capped(name, env.filters[name])
+    env.globals.pop("lipsum", None)          # placeholder text of any length: nothing a briefing needs
     return env
 
 
@@ -76,22 +140,30 @@ def list_templates(edition_templates: Path | None) -> list[tuple[str, str, Path]
 
 
 @contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
-    """A wall-clock limit on rendering; only the main thread can take signals, elsewhere none."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+def _time_limit(seconds: float) -> Iterator[None]:
+    """A wall-clock limit on rendering, in whatever thread renders (the CLI's, the scheduler's, the preview's).
 
-    def _expired(signum, frame):  # noqa: ANN001
-        raise TimeoutError(f"rendering took longer than {seconds}s")
+    A template loop is pure Python, so a timer raises TimeoutError in the rendering thread at its
+    next bytecode (CPython's PyThreadState_SetAsyncExc); signals would only reach the main thread.
+    """
+    thread_id = threading.get_ident()
+    guard = threading.Lock()
+    finished = False
 
-    previous = signal.signal(signal.SIGALRM, _expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def expire() -> None:
+        with guard:
+            if not finished:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(TimeoutError))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with guard:
+            finished = True
+        timer.cancel()
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
@@ -106,10 +178,13 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         raise _located(env, template_name, line,
                        f"includes '{exc.name}', which is not in templates/ or the package defaults") from None
     except (jinja2.UndefinedError, SecurityError, TimeoutError, TypeError, ValueError, AttributeError,
-            KeyError, IndexError, ZeroDivisionError, RecursionError, MemoryError) as exc:
+            KeyError, IndexError, ArithmeticError, RecursionError, MemoryError) as exc:
         template_name, line = _template_frame(exc, name)
-        kind = "refused by the sandbox" if isinstance(exc, SecurityError) else type(exc).__name__
-        raise _located(env, template_name, line, f"{kind}: {exc}") from None
+        if isinstance(exc, TimeoutError):
+            detail = f"rendering took longer than {RENDER_SECONDS}s (a loop that never ends?)"
+        else:
+            detail = f"{'refused by the sandbox' if isinstance(exc, SecurityError) else type(exc).__name__}: {exc}"
+        raise _located(env, template_name, line, detail) from None
 
 
 def _located(env: jinja2.Environment, name: str, line: int | None, detail: str) -> TemplateError:

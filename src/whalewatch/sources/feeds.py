@@ -65,10 +65,16 @@ def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_t
     guids = [str(e.get("id") or "") for e in entries]
     repeats = Counter(guids)
     items = []
+    empty = 0
     for entry, guid in zip(entries, guids):
         item = _item(entry, guid, repeats[guid] > 1, feed, language, now)
-        if item is not None and _wanted(item, include, exclude):
+        if item is None:
+            empty += 1
+        elif _wanted(item, include, exclude):
             items.append(item)
+    if empty:
+        warnings.append(f"{empty} entr{'ies' if empty != 1 else 'y'} with no title, text or http(s) link left after "
+                        "cleaning; skipped")
     return Parsed(items, one_line(parsed.feed.get("title", "")), warnings)
 
 

@@ -12,7 +12,6 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-import markdown
 import pytest
 
 from whalewatch.config import parse_config
@@ -23,7 +22,7 @@ from whalewatch.sources.feeds import NotAFeed, parse_feed
 from whalewatch.store import Store
 from whalewatch.weeks import Week
 from tests.conftest import MINIMAL_SECTIONS, SHARED
-from tests.support.scan import attribute_values, executable_constructs
+from tests.support.scan import attribute_values, executable_constructs, render_markdown
 
 CORPUS = SHARED / "corpus" / "feedparser-tests"
 NOW = datetime(2025, 1, 29, 12, tzinfo=timezone.utc)
@@ -91,7 +90,7 @@ def test_every_output_of_the_corpus_is_inert_and_parses(through_the_pipeline, tm
             assert files["briefing.pdf"].startswith(b"%PDF-")
         summaries = "".join(s.summary_html for s in issue.all_stories())
         for name, html in (("index.html", files["index.html"].decode()), ("email.html", files["email.html"].decode()),
-                           ("summaries", summaries), ("briefing.md", markdown.markdown(files["briefing.md"].decode()))):
+                           ("summaries", summaries), ("briefing.md", render_markdown(files["briefing.md"].decode()))):
             assert executable_constructs(html) == [], (index, name)
             assert not [v for v in attribute_values(html) if re.match(r"\s*(javascript|vbscript|data|file):", v, re.I)], (index, name)
         data = json.loads(files["issue.json"])

@@ -10,11 +10,10 @@ import subprocess
 import sys
 import textwrap
 
-import markdown
 import pytest
 
 from tests.conftest import DATA, MINIMAL_SECTIONS, FeedServer, run_cli, write_edition
-from tests.support.scan import attribute_values, executable_constructs
+from tests.support.scan import attribute_values, executable_constructs, render_markdown
 
 PAYLOADS = DATA / "hostile" / "payloads.xml"
 
@@ -73,7 +72,7 @@ def test_summaries_keep_safe_links_with_noopener(hostile):
 def test_markdown_and_text_cannot_be_made_to_inject_html_or_structure(hostile):
     _, out, _ = hostile
     source = (out / "briefing.md").read_text()
-    rendered = markdown.markdown(source)
+    rendered = render_markdown(source)
     assert executable_constructs(rendered) == []
     assert "javascript" not in " ".join(attribute_values(rendered)).lower()
     assert "<script" not in rendered and "<b>" not in rendered and "<code>" not in rendered

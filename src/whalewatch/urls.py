@@ -36,9 +36,11 @@ def safe_url(raw: str | None, allow_mailto: bool = False) -> str:
         return ""
     try:
         parts = urlsplit(text)
+        parts.port             # raises for a port out of range: such a link leads nowhere
     except ValueError:
         return ""
     scheme = parts.scheme.lower()
+    text = scheme + text[len(scheme):]
     if scheme in SAFE_SCHEMES and parts.hostname:
         return text
     if allow_mailto and scheme == "mailto" and "@" in parts.path:

@@ -48,3 +48,10 @@ def attribute_values(html: str) -> list[str]:
     """Every attribute value in the page: where a URL would have to be to load or run anything."""
     return [value for element in tinyhtml5.parse(html).iter() if isinstance(element.tag, str)
             for value in element.attrib.values()]
+
+
+def render_markdown(source: str) -> str:
+    """Markdown as a newsletter service reads it: CommonMark with GitHub's tables and strikethrough."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(source)

@@ -214,7 +214,8 @@ def _source_path(env: jinja2.Environment, name: str) -> str:
 # -- filters ---------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")     # "1. " starts a list: escape the dot, not the digit
 _ENTITY = re.compile(r"&(#?\w+;)")
 
 
@@ -223,6 +224,7 @@ def md_escape(value: Any) -> str:
     text = re.sub(r"[\r\n\u2028\u2029]+", " ", str(value))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _ENTITY.sub(r"&amp;\1", text)
+    text = _MD_ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import warnings as python_warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,14 @@ def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_t
         raise NotAFeed(trimmed.note)
     decoded = decode_document(trimmed.raw, content_type)
     refuse_entity_declarations(decoded.text)
+    with python_warnings.catch_warnings():   # feedparser warns about its own updated/published mapping
+        python_warnings.simplefilter("ignore", DeprecationWarning)
+        return _normalise(decoded, trimmed.note, feed=feed, language=language, now=now, base_url=base_url,
+                          max_items=max_items, include=include, exclude=exclude)
+
+
+def _normalise(decoded, trim_note: str, *, feed: str, language: str, now: datetime, base_url: str,  # noqa: ANN001
+               max_items: int, include: list[str], exclude: list[str]) -> Parsed:
     parsed = feedparser.parse(
         as_utf8_xml(decoded.text),
         response_headers={"content-type": "application/xml; charset=utf-8", "content-location": base_url},
@@ -50,8 +59,8 @@ def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_t
         resolve_relative_uris=False,
     )
     warnings = [f"encoding: {decoded.note}"] if decoded.note else []
-    if trimmed.note:
-        warnings.append(trimmed.note)
+    if trim_note:
+        warnings.append(trim_note)
     if not parsed.entries and not parsed.feed.get("title") and parsed.get("bozo"):
         looks = decoded.text.lstrip()[:60].replace("\n", " ")
         raise NotAFeed(f"not RSS or Atom ({parsed.get('bozo_exception')}); it starts with {looks!r}")

@@ -230,8 +230,10 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per module: Playwright's sync API keeps an event loop running in this thread while it is
+    open, and any later asyncio.run() in the same thread (collect does one) would be refused."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -60,31 +60,57 @@ def http_charset(content_type: str | None) -> str | None:
 
 
 def decode_document(raw: bytes, content_type: str | None = None) -> Decoded:
+    """The document's text, decoded by evidence rather than by label.
+
+    In order: a byte-order mark; valid UTF-8 (non-ASCII text that is valid UTF-8 is almost never
+    anything else); a multi-byte charset the server or the document declares; the Chinese
+    national encodings when the bytes read as Chinese; only then a declared single-byte charset
+    (which decodes any bytes at all, so servers' default ``iso-8859-1`` label cannot win by
+    default); then a detector; last, UTF-8 with the bad bytes replaced.
+    """
     for bom, name in _BOMS:
         if raw.startswith(bom):
             return Decoded(raw[len(bom):].decode(name, errors="replace"), name)
     declared = _XML_DECL.search(raw[:512])
-    candidates = [c for c in (_codec(http_charset(content_type)), _codec(declared.group(1).decode() if declared else None)) if c]
-    for name in dict.fromkeys(candidates + ["utf-8"]):
+    candidates = list(dict.fromkeys(c for c in (_codec(http_charset(content_type)),
+                                                 _codec(declared.group(1).decode() if declared else None)) if c))
+    stated = candidates[0] if candidates else "utf-8"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        wrong = stated not in ("utf-8", "ascii") and not text.isascii()
+        return Decoded(text, "utf-8", f"declared {stated}, but the bytes are UTF-8" if wrong else "")
+    for name in (c for c in candidates if not _single_byte(c)):
         try:
-            text = raw.decode(name)
+            return Decoded(raw.decode(name), name, "" if name == stated else f"declared {stated}, decoded as {name}")
         except (UnicodeDecodeError, LookupError):
             continue
-        note = "" if not candidates or name == candidates[0] else f"declared {candidates[0]}, decoded as {name}"
-        return Decoded(text, name, note)
-    stated = candidates[0] if candidates else "utf-8"
     for name in ("gb18030", "big5hkscs"):
+        if name in candidates:
+            continue
         try:
             text = raw.decode(name)
         except UnicodeDecodeError:
             continue
         if _mostly_cjk_or_ascii(text):
             return Decoded(text, name, f"declared {stated} but the bytes are {name}")
+    for name in (c for c in candidates if _single_byte(c)):
+        return Decoded(raw.decode(name, errors="replace"), name, "" if name == stated else f"declared {stated}, decoded as {name}")
     best = from_bytes(raw[:200_000]).best()
     if best is not None and best.encoding:
         name = _codec(best.encoding) or "utf-8"
         return Decoded(raw.decode(name, errors="replace"), name, f"declared {stated}; detected {name}")
     return Decoded(raw.decode("utf-8", errors="replace"), "utf-8", f"invalid {stated} bytes replaced")
+
+
+def _single_byte(codec: str) -> bool:
+    """Charsets in which every byte sequence is valid text: a successful decode proves nothing."""
+    try:
+        return len(codecs.decode(bytes(range(128, 256)), codec, errors="strict")) == 128
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 # The most frequent Chinese characters: real Chinese text is full of them, Latin-1 bytes misread

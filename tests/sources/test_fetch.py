@@ -56,3 +56,11 @@ def test_a_body_over_the_size_cap_is_cut_there_and_a_redirect_loop_is_refused(fe
 def test_unreachable_host_is_an_error_not_an_exception():
     results, _ = _fetch([FetchRequest("nowhere", "http://127.0.0.1:9/feed.xml")], retries=0)
     assert results[0].error and results[0].status is None
+
+
+def test_the_whole_run_stops_at_its_budget_and_says_which_feeds_it_did_not_reach(feed_server):
+    results, _ = _fetch([FetchRequest("slow", feed_server.url("slow/5")), FetchRequest("wire", feed_server.url("wire.xml"))],
+                        budget=1, timeout=30, total_timeout=60, retries=0)
+    slow, wire = results
+    assert "not reached within the run's budget of 1s (fetch.budget)" in slow.error
+    assert wire.status == 200 and not wire.error

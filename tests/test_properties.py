@@ -71,7 +71,8 @@ def test_any_feed_content_gives_outputs_that_parse_and_carry_nothing_executable(
         assert item.url == "" or item.url.lower().startswith(("http://", "https://"))
         assert "\n" not in item.title and "\r" not in item.title
         assert EARLIEST <= item.date <= NOW + timedelta(hours=24)
-        assert executable_constructs(item.summary_html) == []
+        # The store keeps https images; the issue shows them only if the edition allows (it does not here).
+        assert [c for c in executable_constructs(item.summary_html) if not c.startswith("<img src=https://")] == []
     issue = assemble_issue(CONFIG, WEEK, parsed.items, []).issue
     files = RENDERER.render_text_outputs(issue)
     for name in ("index.html", "email.html"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import nh3
@@ -44,16 +43,22 @@ def _url_filter(base_url: str):  # noqa: ANN202 - nh3's callback type
         if attr in ("href", "src"):
             if base_url and not _HAS_SCHEME.match(value.strip()):
                 value = urljoin(base_url, html.unescape(value.strip()))
-            return safe_url(value, allow_mailto=(attr == "href")) or None
+            url = safe_url(value, allow_mailto=(attr == "href"))
+            if attr == "src" and not url.startswith("https://"):
+                return None        # images only over https, and only if the edition allows them at all
+            return url or None
         return value
 
     return check
 
 
+_SRCLESS_IMG = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")    # an image whose address was refused shows nothing
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
-def sanitize_html(fragment: str | None, allow_images: bool = False, base_url: str = "") -> str:
+def sanitize_html(fragment: str | None, allow_images: bool = True, base_url: str = "") -> str:
+    """Images (https only) are kept here, in what the store keeps; whether an issue shows them is the
+    edition's choice (``briefing.remote_images``), applied by ``without_images`` when the issue is made."""
     if not fragment:
         return ""
     fragment = fragment[:MAX_FRAGMENT]
@@ -70,65 +75,42 @@ def sanitize_html(fragment: str | None, allow_images: bool = False, base_url: st
     )
     if _depth(cleaned) > MAX_DEPTH:
         return "<p>" + html.escape(html_to_text(cleaned)) + "</p>"
-    return cleaned
+    return _SRCLESS_IMG.sub("", cleaned) if allow_images else cleaned
 
 
-class _Depth(HTMLParser):
-    _VOID = {"br", "hr", "img", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = self.max = 0
-
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
-        if tag not in self._VOID:
-            self.depth += 1
-            self.max = max(self.max, self.depth)
-
-    def handle_endtag(self, tag):  # noqa: ANN001
-        if tag not in self._VOID:
-            self.depth = max(0, self.depth - 1)
+def without_images(fragment: str) -> str:
+    """An already clean fragment with its images removed; text and links are untouched."""
+    return sanitize_html(fragment, allow_images=False) if "<img" in fragment else fragment
 
 
-def _depth(fragment: str) -> int:
-    parser = _Depth()
-    parser.feed(fragment)
-    return parser.max
+_VOID = {"br", "hr", "img", "wbr"}
+_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre", "dt", "dd"}
+_TAG = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
 
 
-class _Text(HTMLParser):
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre", "dt", "dd"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
-        if tag in ("script", "style", "template"):
-            self.skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\x00")
-
-    def handle_endtag(self, tag):  # noqa: ANN001
-        if tag in ("script", "style", "template"):
-            self.skip = max(0, self.skip - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\x00")
-
-    def handle_data(self, data):  # noqa: ANN001
-        if not self.skip:
-            self.parts.append(data)
+def _depth(clean: str) -> int:
+    """Nesting depth of nh3's output, which is well-formed, so counting its tags is exact."""
+    depth = deepest = 0
+    for closing, tag in _TAG.findall(clean):
+        if tag in _VOID:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def html_to_text(fragment: str | None) -> str:
-    """Readable plain text of a fragment: paragraphs kept, all other whitespace collapsed."""
+    """Readable plain text of a fragment: paragraphs kept, all other whitespace collapsed.
+
+    nh3 parses the (untrusted) fragment like a browser and keeps only block tags; every tag left
+    is then a paragraph boundary. Python's own HTMLParser is not used on feed text: it raises on
+    some malformed declarations (``<![A:``), which would cost the whole feed.
+    """
     if not fragment:
         return ""
-    parser = _Text()
-    parser.feed(fragment[:MAX_FRAGMENT])
-    parser.close()
-    text = "".join(parser.parts)
+    blocks = nh3.clean(fragment[:MAX_FRAGMENT], tags=_BLOCKS, attributes={}, strip_comments=True,
+                       clean_content_tags={"script", "style", "template", "noscript"})
+    text = html.unescape(_TAG.sub("\x00", blocks))
     paragraphs = [re.sub(r"\s+", " ", p).strip() for p in text.split("\x00")]
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -127,7 +127,9 @@ class Renderer:
         return self._render(PDF_TEMPLATE, issue, "html")
 
     def render_pdf(self, issue: Issue) -> bytes:
-        return render_pdf(self.render_pdf_html(issue), self.fetcher)
+        pdf, complaints = render_pdf(self.render_pdf_html(issue), self.fetcher)
+        self.problems += [Problem("briefing.pdf", None, f"PDF: {message}", "warning") for message in complaints]
+        return pdf
 
     def render_all(self, issue: Issue) -> dict[str, bytes]:
         files = self.render_text_outputs(issue)

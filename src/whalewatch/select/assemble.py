@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from ..config import Config
 from ..errors import Problem, WeekError
 from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
-from ..sanitize import one_line
+from ..sanitize import one_line, without_images
 from ..urls import canonical_url
 from ..weeks import Week
 from .fold import fold
@@ -137,7 +137,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         window_start=start.astimezone(tz).date().isoformat(),
         window_end=end.astimezone(tz).date().isoformat(),
         timezone=config.briefing.timezone,
-        intro_html="\n".join(n.body_html for n in intros),
+        intro_html="\n".join(_images_allowed(n.body_html, config) for n in intros),
         intro_text="\n\n".join(n.body_text for n in intros),
         top_title=config.briefing.top_title,
         top=top,
@@ -153,6 +153,11 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         base_url=config.briefing.base_url,
     )
     return Selection(issue, problems, dropped)
+
+
+def _images_allowed(fragment: str, config: Config) -> str:
+    """Remote images reach readers (and the PDF renderer's fetcher) only if the edition says so."""
+    return fragment if config.briefing.remote_images else without_images(fragment)
 
 
 def _unique(items: list[Item]) -> list[Item]:
@@ -213,12 +218,12 @@ def _cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds
         url=primary.url,
         source=primary.feed,
         date=_local_date(earliest, tz),
-        summary_html=primary.summary_html,
+        summary_html=_images_allowed(primary.summary_html, config),
         summary_text=_excerpt(summary),
         section=placement.section,
         language=primary.language,
         also=also,
-        notes=[StoryNote(n.body_html, n.body_text, n.path) for n in notes if n.body_text.strip()],
+        notes=[StoryNote(_images_allowed(n.body_html, config), n.body_text, n.path) for n in notes if n.body_text.strip()],
         tags=tags,
         pinned=any(n.pin for n in notes),
         score=value,
@@ -254,7 +259,7 @@ def _note_story(note: Note, config: Config, placer: Placer, tz: ZoneInfo, start:
         summary_html="",
         summary_text=_excerpt(note.body_text) if len(note.body_text.split()) > EXCERPT_WORDS else "",
         section=placement.section,
-        notes=[StoryNote(note.body_html, note.body_text, note.path)] if note.body_text.strip() else [],
+        notes=[StoryNote(_images_allowed(note.body_html, config), note.body_text, note.path)] if note.body_text.strip() else [],
         tags=sorted(note.tags),
         pinned=note.pin,
         score=value,

@@ -88,3 +88,12 @@ def test_pdf_is_print_quality(built, tmp_path):
     assert any(u and u.startswith("https://") for u in uris)          # links stay clickable
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 5000
+
+
+def test_the_editors_links_survive_into_markdown_and_text(built):
+    md = (built / "2025-W05" / "briefing.md").read_text()
+    assert "([The Verge](https://www.theverge.com/2025/1/27/24353388/trump-tariffs-chips-act-ai-deepseek))" in md
+    assert "*raise* demand" in md                                     # the note's emphasis, as Markdown
+    text = (built / "2025-W05" / "briefing.txt").read_text()
+    number = text.split("(The Verge [", 1)[1].split("]", 1)[0]
+    assert f"[{number}] https://www.theverge.com/2025/1/27/24353388/trump-tariffs-chips-act-ai-deepseek" in text

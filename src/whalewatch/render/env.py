@@ -8,6 +8,7 @@ and list repetition capped, and errors turned into messages that name the templa
 from __future__ import annotations
 
 import ctypes
+import html
 import re
 import textwrap
 import threading
@@ -122,7 +123,8 @@ def make_environment(edition_templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(md=md_escape, mdurl=md_url, wrap=wrap, longdate=long_date, shortdate=short_date,
-                       indent_text=indent_text)
+                       indent_text=indent_text, markdown=markdown_from_html, text=text_with_references,
+                       blockquote=blockquote)
     for name in _SIZED_FILTERS:
         env.filters[name] = _size_capped(name, env.filters[name])
     env.globals.pop("lipsum", None)          # placeholder text of any length: nothing a briefing needs
@@ -226,6 +228,33 @@ def md_escape(value: Any) -> str:
     text = _ENTITY.sub(r"&amp;\1", text)
     text = _MD_ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def markdown_from_html(value: Any) -> str:
+    """A note's (sanitised) HTML as Markdown: the editor's links, emphasis and lists survive into
+    briefing.md, and text that would read as Markdown syntax is escaped."""
+    from markdownify import markdownify
+
+    converted = markdownify(str(value), heading_style="ATX", bullets="-", escape_asterisks=True,
+                            escape_underscores=True, escape_misc=True, strip=["img"])
+    return re.sub(r"\n{3,}", "\n\n", converted).strip()
+
+
+_ANCHOR = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+
+
+def text_with_references(value: Any, refs: "References") -> str:
+    """A note's (sanitised) HTML as plain text, each link's text followed by its reference number."""
+    from ..sanitize import html_to_text
+
+    def numbered(match: re.Match) -> str:
+        return f"{match.group(2)} [{refs.ref(html.unescape(match.group(1)))}]"
+
+    return html_to_text(_ANCHOR.sub(numbered, str(value)))
+
+
+def blockquote(value: Any) -> str:
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in str(value).splitlines())
 
 
 def md_url(value: Any) -> str:

@@ -27,5 +27,8 @@ test: setup
 	$(BIN)/ruff check --quiet --select F,E9 src tests scripts
 	$(BIN)/python -m pytest -q
 
+eval: setup
+	$(BIN)/python scripts/eval.py $(if $(VERBOSE),--verbose)
+
 clean:
 	rm -rf $(VENV) samples/briefings samples/.whalewatch .pytest_cache

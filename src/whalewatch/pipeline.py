@@ -55,6 +55,7 @@ def renderer_for(edition: Edition) -> Renderer:
 def history_of(output_dir: Path) -> History:
     history = History()
     for issue in sorted(read_issues(output_dir), key=lambda i: i["week"]):
+        history.issues[issue["week"]] = {"number": issue["number"], "week": issue["week"], "url": f"../{issue['week']}/index.html"}
         for story in issue["top"] + [s for block in issue["sections"] for s in block["stories"]]:
             for url in [story.get("canonical_url") or canonical_url(story.get("url"))] + [canonical_url(c["url"]) for c in story.get("also", [])]:
                 if url:

@@ -94,3 +94,34 @@ def test_previously_in_issue_links_continuing_stories():
     history = History({"https://wire.example/a": {"number": 4, "week": "2025-W04", "url": "../2025-W04/index.html#s-x"}})
     (story,) = build([item("a", "Follow-up", "https://wire.example/a", feed="wire")], history=history).issue.all_stories()
     assert story.previously["number"] == 4
+
+
+def test_an_editors_continues_links_an_earlier_issue_by_week_number_or_story_address():
+    history = History(by_url={"https://wire.example/old": {"number": 3, "week": "2025-W03", "url": "../2025-W03/index.html#s-y"}},
+                      issues={w: {"number": n, "week": w, "url": f"../{w}/index.html"} for n, w in ((2, "2025-W02"), (3, "2025-W03"))})
+    stories = [item("a", "First follow-up", "https://wire.example/a", feed="wire"),
+               item("b", "Second follow-up", "https://wire.example/b", feed="wire", hours=5),
+               item("c", "Third follow-up", "https://wire.example/c", feed="wire", hours=9)]
+    notes = [note(path="notes/a.md", urls=["https://wire.example/a"], continues=["2025-W02"]),
+             note(path="notes/b.md", urls=["https://wire.example/b"], continues=["#3"]),
+             note(path="notes/c.md", urls=["https://wire.example/c"], continues=["https://www.wire.example/old?utm_source=x"]),
+             note(path="notes/d.md", title="Standalone", continues=["2030-W01"])]
+    selection = build(stories, notes, history)
+    by_title = {s.title: s for s in selection.issue.all_stories()}
+    assert by_title["First follow-up"].previously["number"] == 2
+    assert by_title["Second follow-up"].previously["number"] == 3
+    assert by_title["Third follow-up"].previously == history.by_url["https://wire.example/old"]
+    assert by_title["Standalone"].previously is None
+    assert any(p.path == "notes/d.md" and "2030-W01" in p.message for p in selection.problems)
+
+
+def test_a_custom_sections_entries_are_never_lifted_into_the_top_stories():
+    config = parse_config("briefing:\n  timezone: UTC\n  top_stories: 2\n" + MINIMAL_SECTIONS.replace(
+        "  - id: other\n", "  - id: numbers\n    title: Numbers\n    template: numbers\n    tags: [numbers]\n  - id: other\n") +
+        "feeds:\n  - {name: lab, url: 'https://lab.example/f', weight: 9}\n  - {name: wire, url: 'https://wire.example/f', weight: 1}\n",
+        "feeds.yaml")
+    figure = item("fig", "DeepSeek reports 6.6 TiB/s read throughput", "https://lab.example/fig", feed="lab")
+    figure.tags = ["numbers"]
+    issue = assemble_issue(config, W05, [figure, item("n", "A model release", "https://wire.example/n", feed="wire")], []).issue
+    assert [s.title for s in issue.top] == ["A model release"]
+    assert [s.title for b in issue.sections if b.id == "numbers" for s in b.stories] == [figure.title]

@@ -67,3 +67,79 @@ def test_same_words_far_apart_in_time_stay_apart():
         item("b", "DeepSeek cuts API prices", "https://b.example/2", hours=24 * 10),
     ])
     assert found == [{"a"}, {"b"}]
+
+
+# A week is never only one story: which words are common is learnt from the week's other items.
+BACKGROUND = [item(f"bg{n}", title, f"https://bg.example/{n}", feed="bg", hours=6 + n, summary=summary)
+              for n, (title, summary) in enumerate([
+                  ("DeepSeek app climbs the download charts", "The chatbot gained users over the weekend."),
+                  ("China's regulator publishes a new AI filing list", "More services registered with the CAC."),
+                  ("Nvidia shares slip as investors weigh DeepSeek", "Chip stocks fell on Monday."),
+                  ("DeepSeek founder meets the premier at a symposium", "Liang Wenfeng attended the meeting."),
+                  ("Huawei shows Ascend chips running DeepSeek models", "Inference on domestic hardware."),
+              ])]
+
+
+def story_groups(items: list[Item]) -> list[set[str]]:
+    return [g for g in groups(items + BACKGROUND) if not any(k.startswith("bg") for k in g)]
+
+
+def test_a_week_dominated_by_one_release_still_folds_its_reports():
+    """Most items say DeepSeek and V3: those words cannot be what finds the pairs, or tells them apart."""
+    found = story_groups([
+        item("gh", "v1.0.0: DeepSeek-V3", "https://github.com/deepseek-ai/DeepSeek-V3/releases/tag/v1.0.0", feed="gh",
+             summary="First release of DeepSeek-V3, a 671B-parameter mixture-of-experts model with 37B active parameters."),
+        item("news", "DeepSeek unveils V3, an open model it says rivals GPT-4o", "https://news.example/v3", feed="news", hours=2,
+             summary="The 671-billion-parameter model was trained on 2,048 H800 chips."),
+        item("hn", "DeepSeek-V3", "https://github.com/deepseek-ai/DeepSeek-V3?utm_source=hn", feed="hn", hours=3),
+        item("zh", "深度求索发布DeepSeek-V3：6710亿参数混合专家模型", "https://zh.example/v3", feed="zh", hours=4,
+             summary="DeepSeek-V3总参数6710亿，在2048块H800上完成训练。"),
+        item("price", "DeepSeek sets V3 API price at $0.27 per million input tokens", "https://news.example/price", feed="news", hours=5,
+             summary="After a discount period, input costs $0.27 per million tokens and output $1.10."),
+    ])
+    assert {"gh", "news", "hn", "zh"} in found and {"price"} in found
+
+
+def test_a_bare_version_after_a_name_is_that_release():
+    found = groups([
+        item("a", "DeepSeek V3.1 adds a hybrid thinking mode and agent skills", "https://a.example/1", feed="a",
+             summary="One model switches between thinking and non-thinking modes."),
+        item("b", "DeepSeek 3.1: hybrid thinking mode, tried", "https://b.example/2", feed="b", hours=8,
+             summary="Notes on the hybrid thinking release."),
+    ])
+    assert found == [{"a", "b"}]
+
+
+def test_numbered_instalments_and_issues_stay_apart():
+    found = groups([
+        item("d2", "DeepSeek open-sources DeepEP on day two of its open-source week", "https://a.example/2"),
+        item("d3", "DeepSeek open-sources DeepGEMM on day three of its open-source week", "https://a.example/3", hours=24),
+        item("zh2", "DeepSeek开源周第二天：开源专家并行通信库DeepEP", "https://b.example/2", feed="b", hours=1),
+        item("i397", "Import AI 397: what the week in compute tells us", "https://c.example/397", feed="c"),
+        item("i398", "Import AI 398: what the week in compute tells us", "https://c.example/398", feed="c", hours=30),
+    ])
+    assert {"d2", "zh2"} in found and {"d3"} in found and {"i397"} in found and {"i398"} in found
+
+
+def test_reports_about_different_names_or_commentary_on_news_stay_apart():
+    found = story_groups([
+        item("azure", "Microsoft offers DeepSeek-R1 on its Azure cloud despite a distillation review", "https://a.example/azure",
+             summary="The model is available in Azure AI Foundry and on GitHub."),
+        item("aws", "Amazon adds DeepSeek-R1 to Bedrock for its cloud customers", "https://b.example/aws", feed="b", hours=20,
+             summary="AWS follows Microsoft in hosting the Chinese model on its own servers."),
+        item("news", "Trump proposes tariffs of up to 100 per cent on chips made in Taiwan", "https://c.example/t", feed="c",
+             summary="Chipmakers should build in the United States to avoid the levy on imported semiconductors."),
+        item("essay", "What semiconductor tariffs would do to the AI build-out", "https://d.example/e", feed="d", hours=30,
+             summary="Most AI servers are assembled outside the US from chips made in Taiwan; a levy lands on the data-centre bill."),
+    ])
+    assert all(len(group) == 1 for group in found), found
+
+
+def test_names_and_commentary_lower_a_pair_score_but_words_still_decide():
+    from whalewatch.select.fold import similar
+
+    plain = similar(item("a", "Cloud offers DeepSeek-R1 to customers", summary="Available now for cloud customers."),
+                    item("b", "Cloud adds DeepSeek-R1 for customers", summary="Available now for cloud customers."))
+    named = similar(item("a", "Cloud offers DeepSeek-R1 to customers via Azure", summary="Available now for cloud customers."),
+                    item("b", "Cloud adds DeepSeek-R1 for customers via Bedrock", summary="Available now for cloud customers."))
+    assert named < plain * 0.6

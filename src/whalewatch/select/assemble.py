@@ -9,6 +9,7 @@ reader could question is kept in ``Story.reasons`` for ``build --explain``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from ..sanitize import one_line, without_images
 from ..urls import canonical_url
 from ..weeks import Week
 from .fold import fold
-from .place import Placer
+from .place import Placer, Report
 from .rank import score
 
 EXCERPT_WORDS = 70
@@ -28,9 +29,10 @@ EXCERPT_WORDS = 70
 
 @dataclass
 class History:
-    """Stories of earlier issues by canonical URL: number, week and title of the issue that carried them."""
+    """Earlier issues: their stories by canonical URL, and the issues themselves by week."""
 
-    by_url: dict[str, dict] = field(default_factory=dict)
+    by_url: dict[str, dict] = field(default_factory=dict)      # canonical URL -> {number, week, url}
+    issues: dict[str, dict] = field(default_factory=dict)      # week -> {number, week, url}
 
 
 @dataclass
@@ -98,20 +100,25 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
 
     placer = Placer(config)
     stories: list[Story] = []
+    continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
     for index, cluster in enumerate(clusters):
-        stories.append(_cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
+        stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
+        continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
     for note in standalone:
         stories.append(_note_story(note, config, placer, tz, start, end, problems))
+        continues[stories[-1].id] = [note] if note.continues else []
 
     for story in stories:
-        earlier = _previously(story, history, str(week))
+        earlier = _continued(continues.get(story.id, []), history, str(week), problems) or _previously(story, history, str(week))
         if earlier:
             story.previously = earlier
             story.reasons.append(f"continues a story from issue #{earlier['number']} ({earlier['week']})")
 
     stories.sort(key=lambda s: (-int(s.pinned), -s.score, s.date, s.title, s.id))
     pinned = [s for s in stories if s.pinned]
-    top = pinned + [s for s in stories if not s.pinned][:max(0, config.briefing.top_stories - len(pinned))]
+    # A custom section (a table, figures) keeps its entries: only ordinary stories are lifted to the top.
+    eligible = [s for s in stories if not s.pinned and not _custom_section(config, s.section)]
+    top = pinned + eligible[:max(0, config.briefing.top_stories - len(pinned))]
     for position, story in enumerate(top, 1):
         story.reasons.append(f"top story #{position} of the issue")
     top_ids = {s.id for s in top}
@@ -155,6 +162,11 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     return Selection(issue, problems, dropped)
 
 
+def _custom_section(config: Config, section_id: str) -> bool:
+    section = config.section(section_id)
+    return bool(section and section.template)
+
+
 def _images_allowed(fragment: str, config: Config) -> str:
     """Remote images reach readers (and the PDF renderer's fetcher) only if the edition says so."""
     return fragment if config.briefing.remote_images else without_images(fragment)
@@ -192,7 +204,7 @@ def _story_id(basis: str) -> str:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
 
 
-def _cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds: dict, placer: Placer,
+def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds: dict, placer: Placer,
                    tz: ZoneInfo, start: datetime, end: datetime, problems: list[Problem]) -> Story:
     primary = _primary(cluster, feeds)
     others = sorted((i for i in cluster if i is not primary), key=lambda i: (-_weight(i, feeds), i.date, i.key))
@@ -205,10 +217,11 @@ def _cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds
     summary = primary.summary_text or next((i.summary_text for i in others if i.summary_text), "")
     tags = sorted({t for i in cluster for t in i.tags} | {t for n in notes for t in n.tags})
     section = _editor_section(notes, config, problems)
-    feed = feeds.get(primary.feed)
     # The editor's prose discusses context (papers, prices, rivals); only the reports decide the section.
-    placement = placer.place(" ".join(dict.fromkeys(i.title for i in cluster)), summary, tags,
-                             feed.section if feed else None, section)
+    note_tags = [t for n in notes for t in n.tags]
+    reports = [Report(i.title, i.summary_text, i.tags + note_tags, feeds[i.feed].section if i.feed in feeds else None,
+                      _weight(i, feeds)) for i in cluster]
+    placement = placer.place_story(reports, section)
     earliest = min(i.date for i in cluster)
     value, reasons = score(max(_weight(i, feeds) for i in cluster), len(seen_sources), placement.score,
                            sum(n.priority for n in notes), bool(notes), earliest, start, end)
@@ -286,6 +299,28 @@ def _editor_section(notes: list[Note], config: Config, problems: list[Problem]) 
             continue
         chosen, chosen_by = note.section, note.path
     return chosen
+
+
+def _continued(notes: list[Note], history: History, week: str, problems: list[Problem]) -> dict | None:
+    """The editor's word on what a story continues: an earlier issue's week (2025-W05), its number
+    (#4) or the address of a story it carried. The first that names an earlier issue wins."""
+    for note in notes:
+        for reference in note.continues:
+            found = _earlier_issue(reference.strip(), history)
+            if found and found["week"] < week:
+                return found
+            problems.append(Problem(note.path, None, f"continues: {reference!r} is not an earlier issue (a week such as "
+                                                     "2025-W05, a number such as #4) or the address of a story in one", "warning"))
+    return None
+
+
+def _earlier_issue(reference: str, history: History) -> dict | None:
+    if re.fullmatch(r"#?\d+", reference):
+        return next((i for i in history.issues.values() if i["number"] == int(reference.lstrip("#"))), None)
+    try:
+        return history.issues.get(str(Week.parse(reference)))
+    except WeekError:
+        return history.by_url.get(canonical_url(reference))
 
 
 def _previously(story: Story, history: History, week: str) -> dict | None:

@@ -1,8 +1,11 @@
 """Fold items about the same event into one cluster.
 
-Three kinds of evidence, strongest first: the same canonical URL, the same global GUID, and
-near-duplicate wording within a few days (English and Chinese compared through ``text.tokens``).
-Wording alone never joins two items that name different releases (R1 vs R1-Zero, V3 vs V3.1).
+Evidence, strongest first: the same canonical URL and the same global GUID join items outright.
+Then wording: each pair of items close in time gets a similarity (an IDF-weighted cosine of
+title and summary words, English and Chinese compared through ``text.tokens``), and groups are
+merged best pair first, as long as the two groups are alike on average, not just through one
+pair (which would let a vague item chain two events together). Wording never joins items that
+name different releases (R1 vs R1-Zero, V3 vs V3.1) or different instalments (day 2 vs day 3).
 """
 
 from __future__ import annotations
@@ -13,24 +16,44 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..model import Item
-from .text import model_ids, tokens
+from .text import essay_shaped, has_cjk, instalments, model_ids, names, release_family, releases_in_order, title_numbers, tokens
 
 MAX_GAP = timedelta(days=4)
-_COMMON_TOKEN_SHARE = 0.25   # tokens in more than this share of the week's items don't suggest pairs
+NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
+DISTINCT_NAMES = 0.5         # the weight left to wording when each item names someone the other does not
+ESSAY_AND_REPORT = 0.5       # ... and when one is commentary (a question, "Interview:") and the other a report
+ALL_PAIRS_BELOW = 400        # a week smaller than this compares every pair; a larger one uses blocking
+_COMMON_TOKEN_SHARE = 0.05   # in a large week, words in more than this share of items do not suggest pairs
+_MIN_DOCUMENTS = 30          # IDF is computed as if a week had at least this many items
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    title_jaccard: float = 0.5        # IDF-weighted: shared rare words count, shared common ones barely
-    title_containment: float = 0.7
-    strong_containment: float = 0.6   # with four or more shared words, no body check needed
-    text_cosine: float = 0.45
-    body_jaccard: float = 0.2
+    pair: float = 0.18         # a pair this alike may start or join a group (IDF cosine, 0..1)
+    group: float = 0.12        # two groups merge only if their items are this alike on average
+
+
+@dataclass
+class _Features:
+    """What one item offers for comparison, computed once."""
+
+    title: frozenset[str]
+    body: frozenset[str]
+    portable: frozenset[str]    # words that exist in both languages: no Chinese character bigrams
+    chinese: bool
+    title_ids: frozenset[str]
+    all_ids: frozenset[str]
+    parts: frozenset[str]
+    names: frozenset[str]       # who or what the title is about (Azure, Amazon, FlashMLA)
+    subject: str                # the first release the title names: what it is about
+    numbers: frozenset[str]     # standalone numbers in the title (issue 398)
+    essay: bool                 # commentary about news rather than a report of it
 
 
 class _UnionFind:
     def __init__(self, size: int):
         self.parent = list(range(size))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(size)}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -41,7 +64,9 @@ class _UnionFind:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            keep, gone = min(ra, rb), max(ra, rb)
+            self.parent[gone] = keep
+            self.members[keep] += self.members.pop(gone)
 
 
 def _global_guid(guid: str) -> bool:
@@ -72,74 +97,122 @@ def _join_equal(uf: _UnionFind, keys: list[str]) -> None:
                 first[key] = index
 
 
+def _features(item: Item) -> _Features:
+    summary = item.summary_text[:600]
+    title, body = frozenset(tokens(item.title)), frozenset(tokens(summary))
+    words = title | body
+    ordered = releases_in_order(item.title, bare_versions=True)
+    title_ids = frozenset(ordered)
+    return _Features(title, body, frozenset(w for w in words if not has_cjk(w)), has_cjk(item.title), title_ids,
+                     title_ids | model_ids(summary), frozenset(instalments(f"{item.title} {summary}")), names(item.title),
+                     ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title))
+
+
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds) -> None:
-    titles = [frozenset(tokens(i.title)) for i in items]
-    bodies = [frozenset(tokens(i.summary_text[:600])) for i in items]
-    weights = _idf([t | b for t, b in zip(titles, bodies)])
-    ids = [model_ids(f"{i.title} {i.summary_text[:300]}") for i in items]
-    title_ids = [model_ids(i.title) for i in items]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, words in enumerate(titles):
-        for word in words:
-            postings[word].append(index)
-    limit = max(4, int(len(items) * _COMMON_TOKEN_SHARE))
-    candidates: set[tuple[int, int]] = set()
-    for members in postings.values():
-        if len(members) <= limit:
-            candidates.update((a, b) for n, a in enumerate(members) for b in members[n + 1:])
-    for a, b in sorted(candidates):
-        if abs(items[a].date - items[b].date) > MAX_GAP:
+    features = [_features(i) for i in items]
+    weights = _idf([f.title | f.body for f in features])
+    cache: dict[tuple[int, int], float] = {}
+
+    def score(a: int, b: int) -> float:
+        key = (a, b) if a < b else (b, a)
+        if key not in cache:
+            cache[key] = _score(items[a], items[b], features[a], features[b], weights)
+        return cache[key]
+
+    pairs = [(score(a, b), a, b) for a, b in _candidates(features)]
+    for value, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if value < thresholds.pair:
+            break
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
             continue
-        if _different_releases(title_ids[a], title_ids[b], ids[a], ids[b]):
-            continue
-        if similar(titles[a], titles[b], bodies[a], bodies[b], weights, thresholds):
+        group_a, group_b = uf.members[ra], uf.members[rb]
+        cross = [score(x, y) for x in group_a for y in group_b]
+        if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group:
             uf.union(a, b)
 
 
+def _candidates(features: list[_Features]) -> list[tuple[int, int]]:
+    """Which pairs to score: all of them in a small week; in a large one, pairs that share a rare
+    title word, or a release name (which may be common that week and still tell events apart)."""
+    count = len(features)
+    if count < ALL_PAIRS_BELOW:
+        return [(a, b) for a in range(count) for b in range(a + 1, count)]
+    releases = set().union(*(f.title_ids for f in features))
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, f in enumerate(features):
+        for word in f.title:
+            postings[word].append(index)
+    limit = max(8, int(count * _COMMON_TOKEN_SHARE))
+    pairs: set[tuple[int, int]] = set()
+    for word, members in postings.items():
+        if len(members) <= (limit * 4 if word in releases else limit):
+            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1:])
+    return sorted(pairs)
+
+
 def _idf(documents: list[frozenset]) -> dict[str, float]:
-    """Words in many of the week's titles (deepseek, china) say little about which event it is."""
+    """Words in many of the week's items (deepseek, china, model) say little about which event it is."""
     counts: dict[str, int] = defaultdict(int)
     for words in documents:
         for word in words:
             counts[word] += 1
-    total = len(documents) or 1
+    total = max(len(documents), _MIN_DOCUMENTS)
     return {word: math.log(1 + total / count) for word, count in counts.items()}
 
 
-def _different_releases(title_a: frozenset, title_b: frozenset, all_a: frozenset, all_b: frozenset) -> bool:
-    if title_a and title_b:
-        return title_a != title_b
-    if title_a or title_b:
-        named = title_a or title_b
-        other = all_b if title_a else all_a
-        return bool(other) and not named <= other
+def _score(a: Item, b: Item, fa: _Features, fb: _Features, weights: dict[str, float]) -> float:
+    """NEVER when the two cannot be one event; otherwise how alike their words are (0..1)."""
+    if abs(a.date - b.date) > MAX_GAP:
+        return NEVER
+    if _different_releases(fa, fb) or (fa.parts and fb.parts and fa.parts != fb.parts):
+        return NEVER
+    if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
+        return NEVER                 # "Import AI 397" and "Import AI 398"
+    if fa.chinese != fb.chinese:
+        # Across languages only words both can have count: lexicon words, names, figures.
+        value = _cosine(fa.title & fa.portable, fa.body & fa.portable, fb.title & fb.portable, fb.body & fb.portable, weights)
+    else:
+        value = _cosine(fa.title, fa.body, fb.title, fb.body, weights)
+    if fa.names - (fb.title | fb.body) and fb.names - (fa.title | fa.body):
+        value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
+    if fa.essay != fb.essay:
+        value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
+    return value
+
+
+def _different_releases(fa: _Features, fb: _Features) -> bool:
+    """R1 vs R1-Zero, V3 vs V3.1: releases of one family that the two cannot both be about.
+
+    A title naming GPT-4o or FP8 beside V3 does not contradict one naming V3 alone (other
+    families), and "DeepSeek updates V3" whose summary names V3-0324 is about V3-0324: a title's
+    names only contradict the other item if its whole text does not name them too.
+    """
+    if fa.subject and fb.subject and release_family(fa.subject) != release_family(fb.subject):
+        return True                  # "DeepSeek releases R1" and "DeepSeek releases V3"
+    a_all, b_all = _families(fa.all_ids), _families(fb.all_ids)
+    for family, named_a in _families(fa.title_ids).items():
+        named_b = _families(fb.title_ids).get(family)
+        if named_b is None:
+            if family in b_all and not named_a <= b_all[family]:
+                return True
+        elif named_a != named_b and not (named_a <= b_all[family] or named_b <= a_all[family]):
+            return True
+    for family, named_b in _families(fb.title_ids).items():
+        if family not in fa.title_ids and family not in _families(fa.title_ids) and family in a_all and not named_b <= a_all[family]:
+            return True
     return False
 
 
-def similar(title_a: frozenset, title_b: frozenset, body_a: frozenset, body_b: frozenset,
-            weights: dict[str, float] | None = None, thresholds: Thresholds = Thresholds()) -> bool:
-    if not title_a or not title_b:
-        return False
-    weight = (lambda words: sum(weights.get(w, 1.0) for w in words)) if weights else len
-    common = title_a & title_b
-    if len(common) < 2:
-        return False
-    shared = weight(common)
-    jaccard = shared / weight(title_a | title_b)
-    containment = shared / min(weight(title_a), weight(title_b))
-    if jaccard >= thresholds.title_jaccard:
-        return True
-    if containment >= thresholds.strong_containment and len(common) >= 4:
-        return True
-    if containment >= thresholds.title_containment and len(common) >= 3:
-        text_a, text_b = title_a | body_a, title_b | body_b
-        if weight(text_a & text_b) / weight(text_a | text_b) >= thresholds.body_jaccard:
-            return True
-    return weights is not None and _cosine(title_a, body_a, title_b, body_b, weights) >= thresholds.text_cosine
+def _families(ids: frozenset[str]) -> dict[str, frozenset[str]]:
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for release in ids:
+        grouped[release_family(release)].add(release)
+    return {family: frozenset(members) for family, members in grouped.items()}
 
 
 def _cosine(title_a: frozenset, body_a: frozenset, title_b: frozenset, body_b: frozenset, weights: dict[str, float]) -> float:
-    """IDF cosine over title (counted twice) and summary: catches reports that word the headline differently."""
+    """IDF cosine over the title (counted twice) and the summary."""
     def vector(title: frozenset, body: frozenset) -> dict[str, float]:
         vec = {w: weights.get(w, 1.0) for w in body}
         for w in title:
@@ -147,6 +220,13 @@ def _cosine(title_a: frozenset, body_a: frozenset, title_b: frozenset, body_b: f
         return vec
 
     va, vb = vector(title_a, body_a), vector(title_b, body_b)
+    if len(va.keys() & vb.keys()) < 2:
+        return 0.0
     dot = sum(value * vb[w] for w, value in va.items() if w in vb)
     norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(sum(v * v for v in vb.values()))
     return dot / norm if norm else 0.0
+
+
+def similar(a: Item, b: Item) -> float:
+    """The similarity of two items on their own (for explanations and tests); NEVER means never one event."""
+    return _score(a, b, _features(a), _features(b), _idf([]))

@@ -12,6 +12,7 @@ TITLE_HIT = 3.0
 BODY_HIT = 1.0
 TAG_HIT = 10.0   # a tag is the editor's explicit word; it outweighs keyword hits
 FEED_DEFAULT = 1.5
+MIN_VOTE = 0.5   # an aggregator's report still counts, a little
 
 
 @dataclass
@@ -19,6 +20,17 @@ class Placement:
     section: str
     score: float                # strength of the match, reused by ranking
     reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """One item of a story, as placement sees it."""
+
+    title: str
+    summary: str
+    tags: list[str]
+    feed_section: str | None
+    weight: float
 
 
 @dataclass
@@ -61,18 +73,53 @@ class Placer:
         fallback = self.config.fallback_section().id
         return Placement(fallback, 0.0, [f"no rule matched; fallback section '{fallback}'"])
 
+    def place_story(self, reports: list[Report], editor_section: str | None = None) -> Placement:
+        """Each report votes for the section that suits it best, weighted by its feed's weight.
+
+        Placing on all titles joined would count a bilingual keyword pair (Nvidia, 英伟达) twice
+        and let the longest cluster win by volume; votes let the primary sources decide, and a
+        tie goes to the section matched most strongly, then to the one listed first.
+        """
+        if editor_section:
+            return self.place("", "", [], None, editor_section)
+        votes: dict[str, float] = {}
+        strongest: dict[str, Placement] = {}
+        for report in reports:
+            placement = self.place(report.title, report.summary, report.tags, report.feed_section)
+            votes[placement.section] = votes.get(placement.section, 0.0) + max(report.weight, MIN_VOTE)
+            if placement.section not in strongest or placement.score > strongest[placement.section].score:
+                strongest[placement.section] = placement
+        order = {s.id: n for n, s in enumerate(self.config.sections)}
+        winner = max(votes, key=lambda s: (votes[s], strongest[s].score, -order[s]))
+        chosen = strongest[winner]
+        if len(reports) > 1:
+            tally = ", ".join(f"{s} {v:g}" for s, v in sorted(votes.items(), key=lambda kv: -kv[1]))
+            chosen = Placement(winner, chosen.score, chosen.reasons + [f"{len(reports)} reports voted by feed weight: {tally}"])
+        return chosen
+
     @staticmethod
     def _score(compiled: _CompiledSection, title: str, body: str, tags: set[str]) -> tuple[float, list[str]]:
         score = 0.0
         reasons: list[str] = []
+        taken: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
         for label, regex in compiled.keywords + compiled.patterns:
-            if regex.search(title):
-                score += TITLE_HIT
-                reasons.append(f"title matches '{label}' (+{TITLE_HIT:g})")
-            elif regex.search(body):
-                score += BODY_HIT
-                reasons.append(f"text matches '{label}' (+{BODY_HIT:g})")
+            for where, text, points in (("title", title, TITLE_HIT), ("text", body, BODY_HIT)):
+                match = _fresh_match(regex, text, taken[where])
+                if match is not None:
+                    score += points
+                    reasons.append(f"{where} matches '{label}' (+{points:g})")
+                    break
         for tag in sorted(tags & compiled.tags):
             score += TAG_HIT
             reasons.append(f"tagged '{tag}' (+{TAG_HIT:g})")
         return score, reasons
+
+
+def _fresh_match(regex: re.Pattern[str], text: str, taken: list[tuple[int, int]]) -> re.Match[str] | None:
+    """A match that does not overlap words an earlier keyword of the section already scored:
+    'export control' and 'export controls' are one phrase in 'export controls fail', not two hits."""
+    for match in regex.finditer(text):
+        if not any(match.start() < end and start < match.end() for start, end in taken):
+            taken.append(match.span())
+            return match
+    return None

@@ -40,12 +40,50 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "美元": (), "人民币": (), "亿元": (), "万元": (), "约": (), "近": (), "超": (), "据悉": (), "消息": (),
     "基金": ("fund",), "创始人": ("founder",), "总理": ("premier",), "李强": ("li", "qiang"), "座谈会": ("symposium",),
     "走私": ("smuggling",), "新加坡": ("singapore",), "服务器": ("server",), "云": ("cloud",), "托管": ("host",),
+    # General vocabulary of technology, business and policy news: what a Chinese report of an
+    # event shares with an English one. Names of companies, products and places are here too.
+    "专家": ("expert",), "并行": ("parallel",), "通信": ("communication",), "库": ("library",), "解码": ("decoding",),
+    "矩阵": ("matrix",), "乘法": ("multiplication",), "负载均衡": ("load", "balancing"), "混合精度": ("mixed", "precision"),
+    "精度": ("precision",), "微调": ("fine-tuning",), "监督": ("supervised",), "许可证": ("licence",),
+    "许可": ("licence",), "视觉": ("vision",), "语言": ("language",), "图像": ("image",), "理解": ("understanding",),
+    "生成": ("generation",), "合成": ("synthetic",), "内容": ("content",), "标识": ("label",), "标注": ("label",),
+    "稀疏": ("sparse",), "原生": ("native",), "长文本": ("long", "context"), "自然": ("nature",), "同行评审": ("peer", "review"),
+    "封面": ("cover",), "数学": ("math",), "定理": ("theorem",), "证明": ("proof",), "形式化": ("formal",),
+    "推理系统": ("inference", "system"), "推理服务": ("inference", "service"), "利润": ("profit",), "利润率": ("margin",),
+    "概览": ("overview",), "系统": ("system",), "夜间": ("night",), "错峰优惠": ("off-peak", "discount"),
+    "思考": ("thinking",), "智能": ("intelligence",), "版本": ("version",), "升级": ("update",), "更新": ("update",),
+    "恢复": ("resume",), "销售": ("sales",), "出售": ("sales",), "撤销": ("rescind",), "废除": ("rescind",), "起诉": ("charge",),
+    "暂停": ("suspend",), "停止": ("stop",), "处理": ("process",), "用户": ("user",), "海军": ("navy",), "得克萨斯": ("texas",),
+    "德州": ("texas",), "意见": ("opinions",), "行动": ("action",), "政府工作报告": ("government", "work", "report"),
+    "标准化": ("standardization",), "委员会": ("committee",), "成立": ("set", "up"), "营收": ("revenue",), "收入": ("revenue",),
+    "季度": ("quarterly",), "超预期": ("beat", "forecast"), "黄仁勋": ("huang",), "需求": ("demand",), "投资者": ("investor",),
+    "元宝": ("yuanbao",), "混元": ("hunyuan",), "微信": ("wechat",), "搜索": ("search",),
+    "灰度测试": ("test",), "测试": ("test",), "接入": ("integrate",), "集成": ("integrate",), "比亚迪": ("byd",),
+    "吉利": ("geely",), "车型": ("car",), "汽车": ("car",), "车企": ("carmaker",), "亚马逊": ("amazon",), "谷歌": ("google",),
+    "硅基流动": ("siliconflow",), "华为云": ("huawei", "cloud"), "阿里云": ("alibaba", "cloud"), "孵化": ("incubate",),
+    "进口": ("import",), "征收": ("levy",), "限制": ("restrict",), "等级": ("tier",), "台积电": ("tsmc",),
+    "企业家": ("entrepreneur",), "调查": ("investigate",), "服务条款": ("terms", "service"), "违反": ("breach",),
+    "发布会": ("launch",), "开源社区": ("open", "source"), "下载量": ("download",), "助手": ("assistant",),
+    "聊天机器人": ("chatbot",), "编码": ("coding",), "工具": ("tool",), "调用": ("call",),
+    "注册": ("registration",), "攻击": ("attack",), "恶意": ("malicious",), "备案": ("filing",), "已备案": ("registered",),
+    "网络安全": ("cybersecurity",), "国家安全": ("national", "security"), "欧盟": ("eu",), "英国": ("uk",), "日本": ("japan",),
+    "德国": ("germany",), "法国": ("france",), "印度": ("india",), "台积": ("tsmc",), "三星": ("samsung",),
+    "美光": ("micron",), "英特尔": ("intel",), "超威": ("amd",), "寒武纪": ("cambricon",), "中芯国际": ("smic",),
+    "量子位": (), "新智元": (), "正式": (), "今日": (), "宣布": (), "称": (), "表示": (), "推出": ("launch",),
 }
 _LEXICON_RE = re.compile("|".join(sorted(map(re.escape, LEXICON), key=len, reverse=True)))
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
-_AMOUNT_EN = re.compile(r"\$?(\d+(?:\.\d+)?)\s*(billion|bn|million|mn|trillion|tn)\b")
+_AMOUNT_EN = re.compile(r"\$?(\d+(?:\.\d+)?)\s*-?\s*(billion|bn|million|mn|trillion|tn)\b|(\d+(?:\.\d+)?)(b)\b")
 _AMOUNT_ZH = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万)")
+_AMOUNT_PLAIN = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+)(?![\d,])")                  # $294,000
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|\s?per\s?cent\b|\s?percent\b)")
+_DAY_EN = re.compile(r"\bday\s+(one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b")
+_DAY_ZH = re.compile(r"第([一二三四五六七八九十]|\d{1,2})天")
+_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+")       # a release tag (v1.0.0), not the name of a model
+_BARE_VERSION = re.compile(r"^\d+\.\d+$")
+# "DeepSeek 3.1": a version right after a name, not a price ($0.27) or a quantity (2.5 times, 3.5%).
+_NAMED_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?![\d.,%]|\s*(?:x\b|times|per\b|percent|billion|million|bn\b|trillion|折|倍|万|亿|元))")
 _MODEL_ID = re.compile(r"^(?:[a-z]{1,3}\d+(?:\.\d+)*(?:-[a-z0-9]+)*|\d+(?:\.\d+)?[bkm])$")
 
 STOPWORDS = frozenset(
@@ -67,15 +105,23 @@ _SYNONYMS = {"controls": "control", "chips": "chip", "models": "model", "release
              "lost": "loss", "sheds": "loss", "shed": "loss", "plunge": "fall", "plunges": "fall", "drops": "fall",
              "tumbles": "fall", "sinks": "fall", "blocks": "block", "blocked": "block", "bans": "ban", "banned": "ban",
              "tops": "top", "topped": "top", "proposes": "propose", "proposed": "propose", "floats": "propose"}
-_MULTIPLIERS = {"billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "trillion": 1e12, "tn": 1e12,
+_MULTIPLIERS = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "trillion": 1e12, "tn": 1e12,
                 "万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
 def _amount_token(value: str, unit: str) -> str:
-    """$589 billion, $589bn and 5890亿 all become '589e9': the same figure in two languages."""
-    amount = float(value) * _MULTIPLIERS[unit]
-    mantissa, exponent = f"{amount:.3e}".split("e")
-    return f"{float(mantissa):g}e{int(exponent)}"
+    """$589 billion, 'nearly $600bn' and 5890亿 all become '6e11': one significant figure, because
+    reports of one event round the same number differently (and in different units)."""
+    return _magnitude(float(value) * _MULTIPLIERS[unit])
+
+
+def _magnitude(amount: float) -> str:
+    mantissa, exponent = f"{amount:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def normalise(text: str) -> str:
@@ -83,11 +129,20 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Comparable words of a title or summary, English and Chinese alike."""
+    """Comparable words of a title or summary, English and Chinese alike.
+
+    Besides words: amounts ('6e11'), percentages ('75pct') and numbered instalments ('day-2',
+    from 'day two' or 第二天) are tokens of their own, the same in both languages.
+    """
     text = normalise(text)
-    words: list[str] = [_amount_token(m.group(1), m.group(2)) for m in _AMOUNT_EN.finditer(text)]
+    words: list[str] = [_amount_token(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in _AMOUNT_EN.finditer(text)]
     words += [_amount_token(m.group(1), m.group(2)) for m in _AMOUNT_ZH.finditer(text)]
-    text = _AMOUNT_ZH.sub(" ", _AMOUNT_EN.sub(" ", text))
+    words += [_magnitude(float(m.group(1).replace(",", ""))) for m in _AMOUNT_PLAIN.finditer(text)]
+    words += [f"{float(m.group(1)):g}pct" for m in _PERCENT.finditer(text)]
+    words += instalments(text)
+    text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)   # "DeepSeek 3.1" is "V3.1"
+    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT, _DAY_EN, _DAY_ZH):
+        text = pattern.sub(" ", text)
     for match in _LATIN.finditer(text):
         word = _SYNONYMS.get(match.group(0), match.group(0))
         for part in _split_brand(word).split(" "):
@@ -123,14 +178,88 @@ def _cjk_tokens(run: str) -> list[str]:
     return found
 
 
-def model_ids(text: str) -> frozenset[str]:
-    """Release names such as r1, r1-zero, v3, v3.1, 671b: two stories that name different ones differ."""
-    found = set()
-    for match in _LATIN.finditer(normalise(text)):
+def model_ids(text: str, bare_versions: bool = False) -> frozenset[str]:
+    return frozenset(releases_in_order(text, bare_versions))
+
+
+def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
+    """Release names such as r1, r1-zero, v3, v3.1, r1-0528: two stories that name different ones differ.
+
+    Release tags (v1.0.0) and sizes (671b) are not names: a GitHub release called 'v1.0.0:
+    DeepSeek-V3' is the V3 release, and one release comes in several sizes. A bare '3.1' names a
+    release only where the caller says so (titles), not in running text ('1.5 times faster').
+    """
+    text = normalise(text)
+    if bare_versions:                                       # only in titles: "DeepSeek 3.1"
+        text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)
+    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT):
+        text = pattern.sub(" ", text)
+    found: list[str] = []
+    for match in _LATIN.finditer(text):
         word = _split_brand(match.group(0)).split(" ")[-1]
-        if _MODEL_ID.match(word) and any(ch.isdigit() for ch in word) and not word.isdigit():
-            found.add(word)
+        if _SEMVER.match(word) or re.fullmatch(r"\d+(?:\.\d+)?[bkm]", word):
+            continue
+        if _MODEL_ID.match(word) and any(ch.isdigit() for ch in word) and not word.isdigit() and word not in found:
+            found.append(word)
+    return found
+
+
+def title_numbers(title: str) -> frozenset[str]:
+    """Standalone whole numbers of a title (issue 398, story 3), years and figures left out: two titles
+    that both carry numbers, none in common, are different instalments of something."""
+    text = normalise(title)
+    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT, _DAY_EN, _DAY_ZH):
+        text = pattern.sub(" ", text)
+    numbers = re.findall(r"(?<![\w.,$])(\d{1,6})(?![\w.,%])", text)
+    return frozenset(n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n))
+
+
+def release_family(release: str) -> str:
+    """v3.1 and v3.2-exp are of family v3, r1-zero and r1-0528 of r1: only names of one family can contradict."""
+    match = re.match(r"[a-z]+\d+", release)
+    return match.group(0) if match else release
+
+
+def instalments(text: str) -> list[str]:
+    """'Day two', 'day 2' and 第二天 of a series: different days are different events."""
+    text = normalise(text)
+    found = [m.group(1) for m in _DAY_EN.finditer(text)] + [m.group(1) for m in _DAY_ZH.finditer(text)]
+    return [f"day-{_NUMBERS.get(n, n)}" for n in found]
+
+
+# Lexicon words that are names (companies, people, places, products): what an event is about.
+NAMES = frozenset("""deepseek high-flyer liang wenfeng nvidia taiwan us china microsoft huawei ascend alibaba qwen baidu ernie
+tencent bytedance moonshot zhipu commerce trump biden italy korea australia singapore apple cac miit ndrc li qiang
+navy texas huang yuanbao hunyuan wechat byd geely amazon google siliconflow tsmc eu uk japan germany france india samsung
+micron intel amd cambricon smic nature""".split()) - {"deepseek", "us", "china"}
+_CAPITALISED = re.compile(r"(?<![\w'’])([A-Z][\w.+-]*)")
+
+
+def names(title: str) -> frozenset[str]:
+    """The names a title is about: capitalised words of a sentence-case headline, and lexicon names.
+
+    In a Title Case Headline every word is capitalised, so there only the lexicon's names count.
+    The brand every item shares (DeepSeek) and countries that frame half the news are left out.
+    """
+    found = {t for t in tokens(title) if t in NAMES}
+    words = title.split()
+    capitalised = _CAPITALISED.findall(title)
+    if words and len(capitalised) <= max(1, len(words) // 2):
+        for position, word in enumerate(capitalised):
+            if position == 0 and title.lstrip().startswith(word) and not re.search(r".[A-Z0-9]", word):
+                continue             # "Trump proposes": a sentence's first word is capitalised anyway
+            found.update(t for t in tokens(word) if not _MODEL_ID.match(t) and t not in {"deepseek", "us", "china", "ai"})
     return frozenset(found)
+
+
+_ESSAY = re.compile(
+    r"(^|[:：]\s*)(what|how|why|did|does|do|is|are|can|could|should|will|would|who|when|where)\b|\?\s*$|？"
+    r"|^(long read|interview|opinion|analysis|essay|explainer|commentary|podcast|q&a)\s*[:：]|解读|分析|评论|访谈|观点", re.I)
+
+
+def essay_shaped(title: str) -> bool:
+    """A question, or a title announcing an essay, an interview or an analysis: commentary, not a report of news."""
+    return bool(_ESSAY.search(title.strip()))
 
 
 def has_cjk(text: str) -> bool:

@@ -1,0 +1,149 @@
+"""How good the editorial merge is, measured against a labelled set of stories.
+
+A labelled set (YAML: events, each with the section a reader expects and the items that report
+it) is pushed through the real path: an RSS document per feed, ``parse_feed``, week windows in
+the edition's time zone, ``fold``, and the same placement a build uses. Folding is scored by
+pairwise precision and recall (over every pair of items), placement by accuracy (per item: the
+section its story landed in), and near-miss pairs (events that share words) by whether any of
+their items were wrongly folded together.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from itertools import combinations
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ..config import Config
+from ..model import Item
+from ..sources.feeds import parse_feed
+from ..weeks import Week
+from .assemble import cluster_story
+from .fold import Thresholds, fold
+from .place import Placer
+
+NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)    # after every labelled date, so none is "in the future"
+
+
+@dataclass
+class Labelled:
+    event: str
+    section: str
+
+
+@dataclass
+class Scores:
+    items: int
+    events: int
+    true_pairs: int
+    folded_pairs: int
+    correct_pairs: int
+    placed_right: int
+    near_misses: int
+    near_misses_folded: list[tuple[str, str]] = field(default_factory=list)
+    false_merges: list[tuple[str, str]] = field(default_factory=list)     # titles wrongly folded together
+    missed_merges: list[tuple[str, str]] = field(default_factory=list)    # titles of one event left apart
+    misplaced: list[tuple[str, str, str]] = field(default_factory=list)   # title, expected, got
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.folded_pairs if self.folded_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def placement(self) -> float:
+        return self.placed_right / self.items if self.items else 1.0
+
+
+def load_labelled(path: Path, config: Config) -> tuple[list[Item], dict[str, Labelled], list[tuple[str, str]]]:
+    """The labelled items as whalewatch would store them, with their truth keyed by item key."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    feeds = {f.name: f for f in config.feeds}
+    by_feed: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    truth_by_guid: dict[str, Labelled] = {}
+    for event in data["events"]:
+        for number, entry in enumerate(event["items"]):
+            if entry["feed"] not in feeds:
+                raise ValueError(f"{path}: event {event['id']} names feed {entry['feed']!r}, which the edition does not have")
+            guid = f"urn:eval:{event['id']}:{number}"
+            by_feed[entry["feed"]].append((guid, entry))
+            truth_by_guid[guid] = Labelled(event["id"], event["section"])
+    items: list[Item] = []
+    truth: dict[str, Labelled] = {}
+    for name, entries in by_feed.items():
+        feed = feeds[name]
+        parsed = parse_feed(_rss(entries), feed=name, language=feed.language, now=NOW,
+                            include=feed.include, exclude=feed.exclude)
+        for item in parsed.items:
+            items.append(item)
+            truth[item.key] = truth_by_guid[item.guid]
+    return items, truth, [tuple(pair) for pair in data.get("near_misses", [])]
+
+
+def _rss(entries: list[tuple[str, dict]]) -> bytes:
+    def text(value: str) -> str:
+        return html.escape(str(value), quote=False)
+
+    body = "".join(
+        f"<item><title>{text(e['title'])}</title><link>{text(e['url'])}</link><guid isPermaLink=\"false\">{guid}</guid>"
+        f"<pubDate>{format_datetime(datetime.fromisoformat(e['date'].replace('Z', '+00:00')))}</pubDate>"
+        f"<description>{text(e.get('summary', ''))}</description></item>"
+        for guid, e in entries)
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>eval</title>{body}</channel></rss>'.encode()
+
+
+def evaluate(config: Config, items: list[Item], truth: dict[str, Labelled], near_misses: list[tuple[str, str]],
+             thresholds: Thresholds = Thresholds()) -> Scores:
+    """Fold and place week by week, as builds do, and score the result against the truth."""
+    tz = ZoneInfo(config.briefing.timezone)
+    feeds = {f.name: f for f in config.feeds}
+    placer = Placer(config)
+    cluster_of: dict[str, int] = {}
+    section_of: dict[str, str] = {}
+    by_week: dict[Week, list[Item]] = defaultdict(list)
+    for item in items:
+        by_week[Week.containing(item.date, tz)].append(item)
+    clusters: list[list[Item]] = []
+    for week, members in sorted(by_week.items()):
+        start, end = week.window(tz)
+        for cluster in fold(members, thresholds):
+            story = cluster_story(cluster, [], config, feeds, placer, tz, start, end, [])
+            for item in cluster:
+                cluster_of[item.key] = len(clusters)
+                section_of[item.key] = story.section
+            clusters.append(cluster)
+
+    title = {item.key: item.title for item in items}
+    scores = Scores(items=len(items), events=len({t.event for t in truth.values()}), true_pairs=0, folded_pairs=0,
+                    correct_pairs=0, placed_right=0, near_misses=len(near_misses))
+    for a, b in combinations(sorted(truth), 2):
+        same_event = truth[a].event == truth[b].event
+        together = cluster_of[a] == cluster_of[b]
+        scores.true_pairs += same_event
+        scores.folded_pairs += together
+        scores.correct_pairs += same_event and together
+        if together and not same_event:
+            scores.false_merges.append((title[a], title[b]))
+        elif same_event and not together:
+            scores.missed_merges.append((title[a], title[b]))
+    for key, label in truth.items():
+        if section_of[key] == label.section:
+            scores.placed_right += 1
+        else:
+            scores.misplaced.append((title[key], label.section, section_of[key]))
+    events_of_cluster = defaultdict(set)
+    for key, label in truth.items():
+        events_of_cluster[cluster_of[key]].add(label.event)
+    merged = {frozenset(pair) for events in events_of_cluster.values() for pair in combinations(sorted(events), 2)}
+    scores.near_misses_folded = [pair for pair in near_misses if frozenset(pair) in merged]
+    return scores

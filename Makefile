@@ -30,5 +30,11 @@ test: setup
 eval: setup
 	$(BIN)/python scripts/eval.py $(if $(VERBOSE),--verbose)
 
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+bench-quick: setup
+	$(BIN)/python scripts/bench.py --quick
+
 clean:
-	rm -rf $(VENV) samples/briefings samples/.whalewatch .pytest_cache
+	rm -rf $(VENV) samples/briefings samples/.whalewatch .pytest_cache .bench

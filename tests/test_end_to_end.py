@@ -36,9 +36,11 @@ def test_fetch_reports_failures_and_keeps_the_rest_then_uses_304(feed_server, tm
     config = edition_for(feed_server, tmp_path / "ed")
     first = run_cli("--config", str(config), "fetch")
     assert "HTTP 500" in first.stdout and "not RSS or Atom" in first.stdout
-    assert "7 new items from 5 feeds; 2 failed." in first.stdout
+    assert "7 new items from 5 feeds; 0 unchanged; 2 failed." in first.stdout
     second = run_cli("--config", str(config), "fetch")
-    assert "0 new items" in second.stdout
+    assert "0 new items from 5 feeds; 3 unchanged; 2 failed." in second.stdout
+    assert "Wire" not in second.stdout, "an unchanged feed is counted, not listed"
+    assert "Wire" in run_cli("--config", str(config), "fetch", "--verbose").stdout
     assert ("/wire.xml", "304") in feed_server.hits and ("/lab.atom", "304") in feed_server.hits
 
 

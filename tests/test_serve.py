@@ -140,3 +140,20 @@ def test_a_fetch_while_previewing_refreshes_the_page(preview, page, tmp_path):
 def test_serve_binds_loopback_by_default():
     result = run_cli("serve", "--help")
     assert "127.0.0.1" in result.stdout
+
+
+def test_a_template_save_renders_again_without_selecting_the_week_again(fetched_sample, monkeypatch):
+    import whalewatch.serve as preview_module
+    from whalewatch.serve import Preview
+
+    calls = []
+    real = preview_module.make_issue
+    monkeypatch.setattr(preview_module, "make_issue", lambda *a, **k: calls.append(1) or real(*a, **k))
+    preview = Preview(fetched_sample)
+    first = preview.page("2025-W05", "")
+    preview.bump("templates/partials/story.html", templates_only=True)
+    second = preview.page("2025-W05", "")
+    assert len(calls) == 1 and first.body != second.body     # rendered again (new reload generation), not re-selected
+    preview.bump("notes/new-note.md")
+    preview.page("2025-W05", "")
+    assert len(calls) == 2

@@ -16,10 +16,7 @@ from rich.table import Table
 from . import __version__
 from .config import Edition, load_edition
 from .errors import ConfigError, Problem, WhalewatchError, display_path
-from .collect import collect
-from .pipeline import build, check, make_issue
 from .reporter import Reporter
-from .render.env import list_templates
 from .sources.opml import Subscription, read_opml, write_opml
 from .weeks import Week, latest_complete_week
 
@@ -112,29 +109,49 @@ def show_problems(problems: list[Problem]) -> None:
 
 # -- fetch / build / check -------------------------------------------------------------------
 
+SUMMARY_ROWS = 30   # beyond this many feeds with news, the summary counts them instead of listing them
+
+
 @cli.command()
 @click.option("--feed", "only", multiple=True, help="Fetch only this feed (by name); repeatable.")
+@click.option("--verbose", "-v", is_flag=True, help="List every feed in the summary, unchanged ones included.")
 @pass_ctx
-def fetch(ctx: Context, only: tuple[str, ...]) -> None:
+def fetch(ctx: Context, only: tuple[str, ...], verbose: bool) -> None:
     """Collect every feed in feeds.yaml into the store."""
     edition = ctx.edition
     unknown = set(only) - {f.name for f in edition.config.feeds}
     if unknown:
         raise WhalewatchError(f"no feed named {', '.join(sorted(unknown))} in {display_path(edition.config_path)}")
     reporter = ConsoleReporter()
+    from .collect import collect
+
     report = collect(edition, reporter, only=list(only) or None)
-    table = Table(title="Fetch summary", show_lines=False)
-    for column in ("feed", "result", "new", "items", "detail"):
-        table.add_column(column, justify="right" if column in ("new", "items") else "left", overflow="fold")
-    for o in report.outcomes:
-        colour = {"failed": "red", "new": "green"}.get(o.status, "dim")
-        table.add_row(o.name, f"[{colour}]{o.status}[/{colour}]", str(o.new_items), str(o.items),
-                      o.error or "; ".join(o.warnings))
-    out.print(table)
-    total_new = sum(o.new_items for o in report.outcomes)
-    out.print(f"{total_new} new items from {len(report.outcomes)} feeds; {len(report.failed)} failed.")
+    show_fetch_summary(report.outcomes, verbose)
     if report.outcomes and len(report.failed) == len(report.outcomes):
         sys.exit(1)
+
+
+def show_fetch_summary(outcomes: list, verbose: bool) -> None:  # noqa: ANN001 - FeedOutcome
+    """What needs attention: failures and warnings always; news per feed when there is little of it.
+
+    With hundreds of feeds a row for each is unreadable (and slow to draw): the rest is counted.
+    """
+    attention = [o for o in outcomes if o.status == "failed" or o.warnings]
+    news = [o for o in outcomes if o.status == "new" and not o.warnings]
+    rows = outcomes if verbose else attention + (news if len(news) <= SUMMARY_ROWS else [])
+    if rows:
+        table = Table(title="Fetch summary", show_lines=False)
+        for column in ("feed", "result", "new", "items", "detail"):
+            table.add_column(column, justify="right" if column in ("new", "items") else "left", overflow="fold")
+        for o in rows:
+            colour = {"failed": "red", "new": "green"}.get(o.status, "dim")
+            table.add_row(o.name, f"[{colour}]{o.status}[/{colour}]", str(o.new_items), str(o.items),
+                          o.error or "; ".join(o.warnings))
+        out.print(table)
+    unchanged = sum(1 for o in outcomes if o.status == "unchanged")
+    listed = "" if verbose or len(news) <= SUMMARY_ROWS else f" ({len(news)} feeds with new items not listed: --verbose lists them)"
+    out.print(f"{sum(o.new_items for o in outcomes)} new items from {len(outcomes)} feeds; {unchanged} unchanged; "
+              f"{sum(1 for o in outcomes if o.status == 'failed')} failed.{listed}")
 
 
 @cli.command(name="build")
@@ -147,6 +164,8 @@ def build_command(ctx: Context, week: str | None, latest: bool, draft: bool, no_
     edition = ctx.edition
     target = resolve_week(edition, week, latest, draft)
     reporter = ConsoleReporter()
+    from .pipeline import build
+
     report = build(edition, target, reporter, pdf=not no_pdf)
     show_problems(report.problems)
     if explain:
@@ -181,6 +200,8 @@ def print_explanation(issue, dropped: list[str]) -> None:  # noqa: ANN001
 def explain_command(ctx: Context, week: str | None, latest: bool, draft: bool) -> None:
     """Show how a week's stories were placed and ranked, without writing anything."""
     edition = ctx.edition
+    from .pipeline import make_issue
+
     issue, problems, dropped = make_issue(edition, resolve_week(edition, week, latest, draft))
     show_problems(problems)
     print_explanation(issue, dropped)
@@ -192,6 +213,8 @@ def explain_command(ctx: Context, week: str | None, latest: bool, draft: bool) -
 def check_command(ctx: Context, week: str | None, latest: bool, draft: bool) -> None:
     """Validate feeds.yaml, notes and templates; write nothing."""
     edition = ctx.edition   # loading validates feeds.yaml
+    from .pipeline import check
+
     problems = check(edition, resolve_week(edition, week, latest, draft, default="draft"))
     show_problems(problems)
     errors = [p for p in problems if p.severity == "error"]
@@ -429,6 +452,8 @@ def templates_list(ctx: Context) -> None:
     table.add_column("template")
     table.add_column("from")
     table.add_column("path", overflow="fold")
+    from .render.env import list_templates
+
     for name, origin, path in list_templates(ctx.edition.templates_dir):
         table.add_row(name, "[green]edition[/green]" if origin == "edition" else "default", display_path(path))
     out.print(table)
@@ -442,6 +467,8 @@ def templates_list(ctx: Context) -> None:
 @pass_ctx
 def templates_copy(ctx: Context, name: str, as_name: str | None, force: bool) -> None:
     """Copy a default template into the edition's templates/ to edit it."""
+    from .render.env import list_templates
+
     defaults = {n: p for n, origin, p in list_templates(None)}
     matches = [n for n in defaults if n == name or n.endswith("/" + name)]
     if not matches:

@@ -15,15 +15,16 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .config import Edition, Feed
 from .errors import display_path
 from .reporter import Reporter
-from .sources.decode import RefusedDocument
-from .sources.feeds import NotAFeed, Parsed, parse_feed
 from .sources.fetch import FetchRequest, Fetched, fetch_all
 from .store import Store
+
+if TYPE_CHECKING:
+    from .sources.feeds import Parsed
 
 PARALLEL_PARSE_MIN = 8     # below this many feeds a worker pool costs more than it saves
 
@@ -86,7 +87,7 @@ async def _collect(edition: Edition, feeds: list[Feed], store: Store, pool: Exec
 
     async def finish(result: Fetched) -> None:
         feed = by_name[result.name]
-        parsed: Parsed | str | None = None
+        parsed: "Parsed | str | None" = None
         if result.body is not None and not result.error:
             job = (result.body, feed, result.content_type, result.url, now, edition.config.fetch.max_items, result.truncated)
             parsed = await loop.run_in_executor(pool, _parse_job, *job) if pool else _parse_job(*job)
@@ -121,8 +122,15 @@ def _read_snapshot(edition: Edition, feed: Feed, cap: int) -> Fetched:
 
 
 def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, now: datetime, max_items: int,
-               truncated: bool) -> Parsed | str:
-    """Runs in a worker process; returns an error message instead of raising across the pool."""
+               truncated: bool) -> "Parsed | str":
+    """Runs in a worker process; returns an error message instead of raising across the pool.
+
+    The parser is imported here, in the worker, on its first job: a run in which every feed
+    answers 304 never pays for importing it.
+    """
+    from .sources.decode import RefusedDocument
+    from .sources.feeds import NotAFeed, parse_feed
+
     try:
         return parse_feed(raw, feed=feed.name, language=feed.language, now=now, content_type=content_type,
                           base_url=base_url, max_items=max_items, include=feed.include, exclude=feed.exclude,
@@ -133,7 +141,7 @@ def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, 
         return f"could not be parsed ({type(exc).__name__}: {exc})"
 
 
-def _store(store: Store, feed: Feed, result: Fetched, parsed: Parsed | str | None, now: datetime,
+def _store(store: Store, feed: Feed, result: Fetched, parsed: "Parsed | str | None", now: datetime,
            reporter: Reporter) -> FeedOutcome:
     """One feed's items and state in one transaction: a kill before it loses only this feed."""
     outcome = FeedOutcome(feed.name, "failed", seconds=result.elapsed)

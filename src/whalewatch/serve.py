@@ -10,6 +10,7 @@ the server; fixing it reloads the page.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import logging
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import watchfiles
@@ -31,6 +32,9 @@ from .errors import WhalewatchError, display_path
 from .pipeline import make_issue, renderer_for, section_template_problems
 from .render.archive import read_issues
 from .weeks import Week
+
+if TYPE_CHECKING:
+    from .model import Issue
 
 log = logging.getLogger("whalewatch.serve")
 
@@ -81,6 +85,7 @@ class Preview:
         self.changed = threading.Condition()
         self._render_lock = threading.Lock()
         self._cache: dict[tuple[int, str, str], Page] = {}
+        self._issues: dict[str, tuple] = {}      # week -> (issue, problems): kept across template-only saves
         self.edition: Edition | None = None
         self.config_error = ""
         self._load()
@@ -93,11 +98,15 @@ class Preview:
         except WhalewatchError as exc:
             self.config_error = str(exc)
 
-    def bump(self, why: str, reload_config: bool = False) -> None:
+    def bump(self, why: str, reload_config: bool = False, templates_only: bool = False) -> None:
+        """Something changed: pages are rebuilt on next view. A template changes how an issue looks,
+        not what is in it, so then the selected issues are kept and only rendered again."""
         with self._render_lock:
             if reload_config:
                 self._load()
             self._cache.clear()
+            if not templates_only:
+                self._issues.clear()
         with self.changed:
             self.generation += 1
             self.changed.notify_all()
@@ -128,8 +137,7 @@ class Preview:
         if self.config_error or self.edition is None:
             return self._error_page(week_text, label, self.config_error, generation)
         try:
-            week = Week.parse(week_text)
-            issue, _, _ = make_issue(self.edition, week, self.now())
+            issue = self._issue(Week.parse(week_text))
             renderer = renderer_for(self.edition)
             if output == "briefing.pdf":
                 body = renderer.render_pdf(issue)
@@ -141,6 +149,12 @@ class Preview:
         if fmt in ("", "email.html"):
             body = _inject(body.decode("utf-8"), self._chrome(week_text, label, generation, problems)).encode("utf-8")
         return Page(200, body, content_type, problems)
+
+    def _issue(self, week: Week) -> "Issue":
+        if str(week) not in self._issues:
+            self._issues[str(week)] = make_issue(self.edition, week, self.now())
+        issue = self._issues[str(week)][0]
+        return copy.deepcopy(issue)       # rendering sets the subject; the kept issue stays as selected
 
     def _wrapper(self, week: str, fmt: str, page: Page, generation: int) -> Page:
         label = FORMATS[fmt][1]
@@ -273,7 +287,10 @@ def watch(preview: Preview, stop: threading.Event) -> None:
             if changes:
                 names = sorted({display_path(p) for _, p in changes})
                 config_changed = any(Path(p) == preview.config_path.resolve() for _, p in changes)
-                preview.bump(", ".join(names[:3]) + (" …" if len(names) > 3 else ""), reload_config=config_changed)
+                templates = preview.edition.templates_dir.resolve() if preview.edition else None
+                templates_only = bool(templates) and all(Path(p).is_relative_to(templates) for _, p in changes)
+                preview.bump(", ".join(names[:3]) + (" …" if len(names) > 3 else ""), reload_config=config_changed,
+                             templates_only=templates_only)
                 fingerprint = store_fingerprint(preview.edition)
                 if config_changed and inputs() != watched:
                     break          # notes_dir or templates_dir moved: watch the new folders

@@ -48,14 +48,14 @@ def safe_url(raw: str | None, allow_mailto: bool = False) -> str:
     return ""
 
 
-def canonical_url(raw: str | None) -> str:
+def canonical_url(raw: str | None, checked: bool = False) -> str:
     """A key under which every variant of the same article's address meets.
 
     Not for display: it drops the scheme difference, www/m./amp. hosts, default ports, tracking
     parameters, fragments, AMP paths and trailing slashes, and maps arXiv pdf/version links to
     the abstract.
     """
-    url = safe_url(raw)
+    url = (raw or "") if checked else safe_url(raw)      # checked: the caller's safe_url already passed it
     if not url:
         return ""
     parts = urlsplit(url)

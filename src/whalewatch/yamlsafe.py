@@ -12,6 +12,9 @@ from typing import Any
 import yaml
 
 Path_ = tuple[Any, ...]
+# libyaml's loader (bundled in PyYAML's wheels) gives the same events, nodes and line marks, five
+# times faster: an edition with hundreds of feeds is read on every command.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlProblem(Exception):
@@ -24,7 +27,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """Parse one YAML document; return the data and a map from key path to 1-based line."""
     _refuse_aliases(text)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = SafeLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -45,7 +48,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
 
 def _refuse_aliases(text: str) -> None:
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise YamlProblem(
                     "YAML anchors and aliases (&name / *name) are not accepted here; write the values out",

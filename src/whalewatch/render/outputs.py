@@ -12,7 +12,7 @@ import css_inline
 from ..errors import Problem, TemplateError, display_path
 from ..model import Issue, SectionBlock
 from .env import References, make_environment, render
-from .pdf import SafeFetcher, render_pdf
+from .pdf import render_pdf, safe_fetcher
 
 # output file -> template that makes it
 OUTPUT_TEMPLATES = {
@@ -45,11 +45,19 @@ class Renderer:
     def __init__(self, settings: RenderSettings):
         self.settings = settings
         self.env = make_environment(settings.templates_dir)
-        self.fetcher = SafeFetcher([settings.templates_dir] if settings.templates_dir else [], settings.remote_images)
+        self._fetcher = None
         self.problems: list[Problem] = []
         self._names: set[str] | None = None
         self._defaults: Renderer | None = None
         self._edition_dir = settings.templates_dir.resolve() if settings.templates_dir and settings.templates_dir.is_dir() else None
+
+    @property
+    def fetcher(self) -> Any:
+        """The PDF's URL fetcher, made on first use (it needs WeasyPrint, which is slow to import)."""
+        if self._fetcher is None:
+            dirs = [self.settings.templates_dir] if self.settings.templates_dir else []
+            self._fetcher = safe_fetcher(dirs, self.settings.remote_images)
+        return self._fetcher
 
     def context(self, issue: Issue, fmt: str) -> dict[str, Any]:
         return {

@@ -104,7 +104,7 @@ def _features(item: Item) -> _Features:
     ordered = releases_in_order(item.title, bare_versions=True)
     title_ids = frozenset(ordered)
     return _Features(title, body, frozenset(w for w in words if not has_cjk(w)), has_cjk(item.title), title_ids,
-                     title_ids | model_ids(summary), frozenset(instalments(f"{item.title} {summary}")), names(item.title),
+                     title_ids | model_ids(summary), frozenset(instalments(f"{item.title} {summary}")), names(item.title, title),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title))
 
 

@@ -80,6 +80,7 @@ _AMOUNT_PLAIN = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+)(?![\d,])")               
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|\s?per\s?cent\b|\s?percent\b)")
 _DAY_EN = re.compile(r"\bday\s+(one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b")
 _DAY_ZH = re.compile(r"第([一二三四五六七八九十]|\d{1,2})天")
+_HAS_DIGIT = re.compile(r"\d")
 _SEMVER = re.compile(r"^v?\d+\.\d+\.\d+")       # a release tag (v1.0.0), not the name of a model
 _BARE_VERSION = re.compile(r"^\d+\.\d+$")
 # "DeepSeek 3.1": a version right after a name, not a price ($0.27) or a quantity (2.5 times, 3.5%).
@@ -144,16 +145,26 @@ def tokens(text: str) -> list[str]:
     for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT, _DAY_EN, _DAY_ZH):
         text = pattern.sub(" ", text)
     for match in _LATIN.finditer(text):
-        word = _SYNONYMS.get(match.group(0), match.group(0))
-        for part in _split_brand(word).split(" "):
-            if part in STOPWORDS or len(part) < 2 and not part.isdigit():
-                continue
-            if not _MODEL_ID.match(part) and not any(ch.isdigit() for ch in part):
-                part = _PLURAL.sub("", part)
-            words.append(part)
+        words.extend(_word_parts(match.group(0)))
     for run in _CJK_RUN.findall(text):
         words.extend(_cjk_tokens(run))
     return words
+
+
+def _word_parts(word: str) -> list[str]:
+    """One Latin word as comparable tokens: synonyms mapped, brand split off, plural dropped.
+
+    Runs for every word of every summary in a week, so the common case (letters only) is kept cheap.
+    """
+    word = _SYNONYMS.get(word, word)
+    parts = []
+    for part in _split_brand(word).split(" "):
+        if part in STOPWORDS or len(part) < 2 and not part.isdigit():
+            continue
+        if part.endswith("s") and (part.isalpha() or not _HAS_DIGIT.search(part)):
+            part = _PLURAL.sub("", part)        # release names always carry a digit, and keep their s
+        parts.append(part)
+    return parts
 
 
 def _split_brand(word: str) -> str:
@@ -196,6 +207,8 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
         text = pattern.sub(" ", text)
     found: list[str] = []
     for match in _LATIN.finditer(text):
+        if not _HAS_DIGIT.search(match.group(0)):
+            continue                     # every release name has a digit in it; most words do not
         word = _split_brand(match.group(0)).split(" ")[-1]
         if _SEMVER.match(word) or re.fullmatch(r"\d+(?:\.\d+)?[bkm]", word):
             continue
@@ -235,20 +248,22 @@ micron intel amd cambricon smic nature""".split()) - {"deepseek", "us", "china"}
 _CAPITALISED = re.compile(r"(?<![\w'’])([A-Z][\w.+-]*)")
 
 
-def names(title: str) -> frozenset[str]:
+def names(title: str, title_tokens: frozenset[str] | None = None) -> frozenset[str]:
     """The names a title is about: capitalised words of a sentence-case headline, and lexicon names.
 
     In a Title Case Headline every word is capitalised, so there only the lexicon's names count.
     The brand every item shares (DeepSeek) and countries that frame half the news are left out.
     """
-    found = {t for t in tokens(title) if t in NAMES}
+    found = {t for t in (title_tokens if title_tokens is not None else tokens(title)) if t in NAMES}
     words = title.split()
     capitalised = _CAPITALISED.findall(title)
     if words and len(capitalised) <= max(1, len(words) // 2):
         for position, word in enumerate(capitalised):
             if position == 0 and title.lstrip().startswith(word) and not re.search(r".[A-Z0-9]", word):
                 continue             # "Trump proposes": a sentence's first word is capitalised anyway
-            found.update(t for t in tokens(word) if not _MODEL_ID.match(t) and t not in {"deepseek", "us", "china", "ai"})
+            for match in _LATIN.finditer(normalise(word)):
+                found.update(t for t in _word_parts(match.group(0))
+                             if not _MODEL_ID.match(t) and t not in {"deepseek", "us", "china", "ai"})
     return frozenset(found)
 
 

@@ -8,12 +8,13 @@ import warnings as python_warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 import feedparser
 from feedparser.datetimes import _parse_date as feedparser_date
 
 from ..model import Item
-from ..sanitize import html_to_text, one_line, sanitize_html
+from ..sanitize import clean_html_to_text, one_line, sanitize_html
 from ..urls import canonical_url, safe_url
 from .dates import bounded, chinese_cst, from_struct, read_cjk_or_epoch
 from .decode import as_utf8_xml, decode_document, refuse_entity_declarations
@@ -88,17 +89,20 @@ def _normalise(decoded, trim_note: str, *, feed: str, language: str, now: dateti
 
 
 def _item(entry, guid: str, guid_repeated: bool, feed: str, language: str, now: datetime) -> Item | None:  # noqa: ANN001
-    url = safe_url(entry.get("link")) or _alternate(entry) or (safe_url(guid) if entry.get("guidislink") else "")
-    title = one_line(entry.get("title"))
+    """One entry as an Item. Fields are read with dict.get: FeedParserDict's own lookup resolves
+    aliases we never use and costs a noticeable share of a large collect."""
+    get = partial(dict.get, entry)
+    url = safe_url(get("link")) or _alternate(entry) or (safe_url(guid) if get("guidislink") else "")
+    title = one_line(get("title"))
     summary_html = _summary(entry, url)
-    summary_text = html_to_text(summary_html)
+    summary_text = clean_html_to_text(summary_html)
     if not title and not summary_text and not url:
         return None
     if not title:
         title = one_line(summary_text, 120) or url
     published, note = _published(entry, language, now)
-    canonical = canonical_url(url)
-    tags = sorted({one_line(t.get("term"), 60) for t in entry.get("tags", []) if t.get("term")})
+    canonical = canonical_url(url, checked=True)
+    tags = sorted({one_line(t.get("term"), 60) for t in get("tags", None) or [] if t.get("term")})
     return Item(
         key=_key(feed, guid, guid_repeated, canonical, title, entry),
         feed=feed,
@@ -108,7 +112,7 @@ def _item(entry, guid: str, guid_repeated: bool, feed: str, language: str, now: 
         title=title,
         summary_html=summary_html,
         summary_text=summary_text,
-        author=one_line(entry.get("author"), 120),
+        author=one_line(get("author"), 120),
         published=published,
         first_seen=now,
         date=published or now,
@@ -119,7 +123,7 @@ def _item(entry, guid: str, guid_repeated: bool, feed: str, language: str, now: 
 
 
 def _alternate(entry) -> str:  # noqa: ANN001
-    for link in entry.get("links", []):
+    for link in dict.get(entry, "links") or []:
         if link.get("rel", "alternate") == "alternate":
             url = safe_url(link.get("href"))
             if url:
@@ -129,8 +133,8 @@ def _alternate(entry) -> str:  # noqa: ANN001
 
 def _summary(entry, link: str) -> str:  # noqa: ANN001
     """The summary (or the content, if there is no summary) as sanitised HTML with absolute links."""
-    content = entry.get("content") or []
-    detail = entry.get("summary_detail") if entry.get("summary") else (content[0] if content else None)
+    content = dict.get(entry, "content") or []
+    detail = dict.get(entry, "summary_detail") if dict.get(entry, "summary") else (content[0] if content else None)
     if not detail:
         return ""
     value = (detail.get("value") or "")[:MAX_SUMMARY]
@@ -141,7 +145,7 @@ def _summary(entry, link: str) -> str:  # noqa: ANN001
 
 def _published(entry, language: str, now: datetime) -> tuple[datetime | None, str]:  # noqa: ANN001
     for raw_key, parsed_key in (("published", "published_parsed"), ("updated", "updated_parsed"), ("created", "created_parsed")):
-        raw = entry.get(raw_key)
+        raw = dict.get(entry, raw_key)
         if not raw:
             continue
         moment = read_cjk_or_epoch(raw, language)
@@ -150,7 +154,7 @@ def _published(entry, language: str, now: datetime) -> tuple[datetime | None, st
             if rewritten != raw:
                 moment = from_struct(feedparser_date(rewritten))
             else:
-                moment = from_struct(entry.get(parsed_key))
+                moment = from_struct(dict.get(entry, parsed_key))
         if moment is None:
             return None, f"unreadable date {one_line(raw, 40)!r}; using when it was first seen"
         return bounded(moment, now)
@@ -164,7 +168,7 @@ def _key(feed: str, guid: str, guid_repeated: bool, canonical: str, title: str, 
     elif canonical:
         basis = ("url", guid, canonical)
     else:
-        basis = ("title", guid, title, str(entry.get("published") or entry.get("updated") or ""))
+        basis = ("title", guid, title, str(dict.get(entry, "published") or dict.get(entry, "updated") or ""))
     digest = hashlib.sha256("\x1f".join((feed,) + basis).encode("utf-8", "replace")).hexdigest()
     return digest[:32]
 

@@ -139,11 +139,6 @@ class Renderer:
         self.problems += [Problem("briefing.pdf", None, f"PDF: {message}", "warning") for message in complaints]
         return pdf
 
-    def render_all(self, issue: Issue) -> dict[str, bytes]:
-        files = self.render_text_outputs(issue)
-        files["briefing.pdf"] = self.render_pdf(issue)
-        return files
-
     def subject(self, issue: Issue) -> str:
         return " ".join(self._render(SUBJECT_TEMPLATE, issue, "txt").split())
 

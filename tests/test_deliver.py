@@ -151,3 +151,17 @@ def test_smtp_settings_come_from_the_environment_only(edition, smtp, monkeypatch
     result = run_cli("--config", str(edition), "send", "--week", "2025-W05",
                      env={**smtp.env, "WHALEWATCH_SMTP_PORT": "nope"}, check=False)
     assert result.returncode == 2 and "WHALEWATCH_SMTP_PORT must be a number" in result.stderr
+
+
+def test_a_chinese_subject_and_sender_are_encoded_and_read_back_intact(edition, smtp):
+    edition.write_text(edition.read_text().replace("  title: Whale Watch\n", "  title: 鲸鱼观察 Whale Watch\n", 1)
+                       .replace("  from_name: Whale Watch\n", "  from_name: 鲸鱼观察\n", 1))
+    send(edition, smtp, "--to", "proof@example.org", "--rebuild")
+    raw = smtp.messages[-1]
+    headers = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw else raw.split(b"\n\n", 1)[0]
+    assert headers.isascii(), "headers travel as ASCII (RFC 2047 encoded words)"
+    assert b"=?utf-8?" in headers.lower()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"].startswith("鲸鱼观察 Whale Watch #5")
+    assert message["From"].addresses[0].display_name == "鲸鱼观察"
+    assert "鲸鱼观察" in message.get_body(("plain",)).get_content()

@@ -53,3 +53,12 @@ def test_a_broken_config_exits_with_the_message(tmp_path):
     result = run_cli("--config", str(tmp_path / "feeds.yaml"), "build", "--week", "2025-W05", check=False)
     assert result.returncode == 2
     assert "feeds.yaml:3" in result.stderr and "did you mean 'title'" in result.stderr
+
+
+def test_the_sample_and_new_editions_share_the_root_editions_default_sections():
+    from whalewatch.config import load_edition
+    from tests.conftest import ROOT, SAMPLES
+
+    sections = [load_edition(path).config.model_dump()["sections"]
+                for path in (ROOT / "feeds.yaml", SAMPLES / "feeds.yaml", ROOT / "src" / "whalewatch" / "skeleton" / "feeds.yaml")]
+    assert sections[0] == sections[1] == sections[2], "keep the three copies of the default sections in step"

@@ -155,7 +155,7 @@ def test_opml_import_keeps_comments_and_export_round_trips(tmp_path):
     assert "# A whalewatch edition." in text and '"ChinaTalk"' in text
     assert "1 feeds added" not in run_cli("--config", config, "feeds", "import", str(opml)).stdout  # idempotent: 0 added
     exported = run_cli("--config", config, "feeds", "export").stdout
-    assert 'xmlUrl="https://www.chinatalk.media/feed"' in exported and "Policy and regulation" in exported
+    assert 'xmlUrl="https://www.chinatalk.media/feed"' in exported and "AI policy and regulation" in exported
 
 
 @pytest.mark.parametrize("command", [[], ["fetch"], ["build"], ["check"], ["init"], ["feeds", "import"], ["feeds", "export"],

@@ -1,1 +1,3 @@
-"""User verbs that need more than a few lines; the CLI calls them, they call the stages."""
+"""One module per family of user verbs; importing this package registers them on ``whalewatch.cli.cli``."""
+
+from . import collect, deliver, edition, issue, schedule, serve  # noqa: F401

@@ -1,0 +1,83 @@
+"""`whalewatch schedule` and `status`: the long-running daemon, and how it and the feeds are doing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from rich.table import Table
+
+from ..cli import Context, cli, err, out, pass_ctx
+from ..weeks import latest_complete_week
+
+FAILING_FOR_DAYS = 2
+
+
+@cli.command(name="schedule")
+@click.option("--show", is_flag=True, help="List the jobs and their next run times, then exit.")
+@pass_ctx
+def schedule_command(ctx: Context, show: bool) -> None:
+    """Run in the foreground: collect often, publish weekly, as feeds.yaml's schedule says."""
+    from ..schedule import configure_logging, run_daemon, show_jobs
+
+    edition = ctx.edition
+    plan = edition.config.schedule
+    if show:
+        table = Table(title=f"Schedule ({edition.config.briefing.timezone})")
+        for column in ("job", "cron", "next run", "what it does"):
+            table.add_column(column)
+        purpose = {"collect": "fetch every feed into the store",
+                   "publish": f"fetch, build the week just ended, send (grace {plan.grace_hours:g} h)"}
+        for job_id, cron, next_run in show_jobs(edition):
+            when = next_run.strftime("%a %Y-%m-%d %H:%M %Z") if next_run else "never"
+            table.add_row(job_id, cron, when, purpose[job_id])
+        out.print(table)
+        return
+    configure_logging(edition.root / plan.log_file if plan.log_file else None)
+    run_daemon(edition)
+
+
+@cli.command()
+@pass_ctx
+def status(ctx: Context) -> None:
+    """Last runs and their outcomes, each feed's health, deliveries of the latest issue."""
+    from ..store import Store
+
+    edition = ctx.edition
+    if not edition.store_path.exists():
+        out.print("No store yet: run `whalewatch fetch` (or start `whalewatch schedule`).")
+        return
+    now = datetime.now(timezone.utc)
+    week = latest_complete_week(now, edition.tz)
+    with Store(edition.store_path) as store:
+        runs, states, sent = store.recent_runs(10), {s.name: s for s in store.all_feed_states()}, store.deliveries(str(week))
+    table = Table(title="Recent scheduled runs")
+    for column in ("job", "started", "finished", "outcome", "detail"):
+        table.add_column(column, overflow="fold")
+    for row in runs:
+        colour = {"ok": "green", "failed": "red"}.get(row["outcome"] or "", "yellow")
+        table.add_row(row["job"], row["started"], row["finished"] or "(running or killed)",
+                      f"[{colour}]{row['outcome'] or '?'}[/{colour}]", row["detail"] or "")
+    out.print(table if runs else "No scheduled runs recorded yet.")
+    table = Table(title="Feeds")
+    for column in ("feed", "last success", "failures", "last error"):
+        table.add_column(column, overflow="fold")
+    flagged = []
+    for feed in edition.config.feeds:
+        state = states.get(feed.name)
+        if state is None:
+            table.add_row(feed.name, "never fetched", "0", "")
+            continue
+        days = (now - state.failing_since).total_seconds() / 86400 if state.failing_since else 0.0
+        if state.consecutive_failures and days >= FAILING_FOR_DAYS:
+            flagged.append(f"{feed.name} has failed for {days:.0f} days ({state.consecutive_failures} attempts): {state.last_error}")
+        colour = "red" if state.consecutive_failures else "green"
+        table.add_row(feed.name, state.last_success.strftime("%Y-%m-%d %H:%M") if state.last_success else "never",
+                      f"[{colour}]{state.consecutive_failures}[/{colour}]", state.last_error or "")
+    out.print(table)
+    for line in flagged:
+        err.print(f"[red]attention: {line}[/red]", highlight=False, soft_wrap=True)
+    counts = {s: sum(1 for r in sent if r["state"] == s) for s in ("sent", "failed")}
+    out.print(f"Latest issue {week}: {counts['sent']} sent, {counts['failed']} failed, "
+              f"{len(sent) - sum(counts.values())} pending ({len(sent)} recipients logged). "
+              f"Details: whalewatch deliveries --week {week}")

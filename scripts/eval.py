@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from whalewatch.config import load_edition
-from whalewatch.select.evaluate import evaluate, load_labelled
+from whalewatch.evaluate import evaluate, load_labelled
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"precision": 0.97, "recall": 0.90, "accuracy": 0.90}

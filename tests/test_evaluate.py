@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from whalewatch.config import load_edition
-from whalewatch.select.evaluate import evaluate, load_labelled
+from whalewatch.evaluate import evaluate, load_labelled
 from tests.conftest import DATA, ROOT
 
 FLOORS = {"precision": 0.97, "recall": 0.89, "placement": 0.90}

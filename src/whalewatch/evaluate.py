@@ -1,5 +1,7 @@
 """How good the editorial merge is, measured against a labelled set of stories.
 
+A harness, like ``pipeline``: it wires sources and select together rather than being a stage.
+
 A labelled set (YAML: events, each with the section a reader expects and the items that report
 it) is pushed through the real path: an RSS document per feed, ``parse_feed``, week windows in
 the edition's time zone, ``fold``, and the same placement a build uses. Folding is scored by
@@ -21,13 +23,13 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..config import Config
-from ..model import Item
-from ..sources.feeds import parse_feed
-from ..weeks import Week
-from .assemble import cluster_story
-from .fold import Thresholds, fold
-from .place import Placer
+from .config import Config
+from .model import Item
+from .sources.feeds import parse_feed
+from .weeks import Week
+from .select.assemble import cluster_story
+from .select.fold import Thresholds, fold
+from .select.place import Placer
 
 NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)    # after every labelled date, so none is "in the future"
 

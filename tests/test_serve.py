@@ -137,9 +137,28 @@ def test_a_fetch_while_previewing_refreshes_the_page(preview, page, tmp_path):
     expect(page.get_by_text("A late DeepSeek release note arrives")).to_be_visible(timeout=RELOAD_TIMEOUT_MS)
 
 
-def test_serve_binds_loopback_by_default():
-    result = run_cli("serve", "--help")
-    assert "127.0.0.1" in result.stdout
+def test_the_serve_command_binds_loopback_by_default(fetched_sample):
+    import re
+    import subprocess
+
+    from tests.conftest import WHALEWATCH
+
+    import os
+
+    process = subprocess.Popen(WHALEWATCH + ["--config", str(fetched_sample), "serve", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, COLUMNS="200"))
+    try:
+        deadline = time.monotonic() + 30
+        seen, match = "", None
+        while match is None and time.monotonic() < deadline:
+            seen += process.stderr.readline()
+            match = re.search(r"http://([\d.]+):(\d+)/", seen)
+        assert match and match.group(1) == "127.0.0.1", seen
+        status, _, body = get(match.group(0))
+        assert status == 200 and b"2025-W05" in body
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_a_template_save_renders_again_without_selecting_the_week_again(fetched_sample, monkeypatch):

@@ -118,11 +118,8 @@ def html_to_text(fragment: str | None) -> str:
     """
     if not fragment:
         return ""
-    blocks = nh3.clean(fragment[:MAX_FRAGMENT], tags=_BLOCKS, attributes={}, strip_comments=True,
-                       clean_content_tags={"script", "style", "template", "noscript"})
-    text = html.unescape(_TAG.sub("\x00", blocks))
-    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in text.split("\x00")]
-    return "\n\n".join(p for p in paragraphs if p)
+    return clean_html_to_text(nh3.clean(fragment[:MAX_FRAGMENT], tags=_BLOCKS, attributes={}, strip_comments=True,
+                                        clean_content_tags={"script", "style", "template", "noscript"}))
 
 
 def one_line(text: str | None, limit: int = 300) -> str:

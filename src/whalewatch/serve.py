@@ -356,7 +356,8 @@ def serve(config_path: Path, host: str = "127.0.0.1", port: int = 8000,
     server = make_server(preview, host, port)
     watcher = threading.Thread(target=watch, args=(preview, stop), name="whalewatch-watch", daemon=True)
     watcher.start()
-    address = f"http://{host}:{server.server_address[1]}/"
+    bound_host, bound_port = server.server_address[:2]
+    address = f"http://{bound_host}:{bound_port}/"          # what the socket is bound to, not what was asked
     if on_ready is not None:
         on_ready(address)
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)

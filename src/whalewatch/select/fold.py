@@ -42,7 +42,8 @@ class _Features:
     portable: frozenset[str]    # words that exist in both languages: no Chinese character bigrams
     chinese: bool
     title_ids: frozenset[str]
-    all_ids: frozenset[str]
+    title_families: dict[str, frozenset[str]]   # release family -> the releases of it the title names
+    all_families: dict[str, frozenset[str]]     # ... that the title or the summary names
     parts: frozenset[str]
     names: frozenset[str]       # who or what the title is about (Azure, Amazon, FlashMLA)
     subject: str                # the first release the title names: what it is about
@@ -104,7 +105,8 @@ def _features(item: Item) -> _Features:
     ordered = releases_in_order(item.title, bare_versions=True)
     title_ids = frozenset(ordered)
     return _Features(title, body, frozenset(w for w in words if not has_cjk(w)), has_cjk(item.title), title_ids,
-                     title_ids | model_ids(summary), frozenset(instalments(f"{item.title} {summary}")), names(item.title, title),
+                     _families(title_ids), _families(title_ids | model_ids(summary)),
+                     frozenset(instalments(f"{item.title} {summary}")), names(item.title, title),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title))
 
 
@@ -190,18 +192,18 @@ def _different_releases(fa: _Features, fb: _Features) -> bool:
     """
     if fa.subject and fb.subject and release_family(fa.subject) != release_family(fb.subject):
         return True                  # "DeepSeek releases R1" and "DeepSeek releases V3"
-    a_all, b_all = _families(fa.all_ids), _families(fb.all_ids)
-    for family, named_a in _families(fa.title_ids).items():
-        named_b = _families(fb.title_ids).get(family)
-        if named_b is None:
-            if family in b_all and not named_a <= b_all[family]:
-                return True
-        elif named_a != named_b and not (named_a <= b_all[family] or named_b <= a_all[family]):
-            return True
-    for family, named_b in _families(fb.title_ids).items():
-        if family not in fa.title_ids and family not in _families(fa.title_ids) and family in a_all and not named_b <= a_all[family]:
+    for family in fa.title_families.keys() | fb.title_families.keys():
+        a_unmet = _unmet(fa.title_families.get(family), fb.all_families.get(family))
+        b_unmet = _unmet(fb.title_families.get(family), fa.all_families.get(family))
+        both_name_it = family in fa.title_families and family in fb.title_families
+        if (a_unmet and b_unmet) if both_name_it else (a_unmet or b_unmet):
             return True
     return False
+
+
+def _unmet(named: frozenset[str] | None, other_text: frozenset[str] | None) -> bool:
+    """A title names releases of a family the other item mentions too, but not these ones."""
+    return named is not None and other_text is not None and not named <= other_text
 
 
 def _families(ids: frozenset[str]) -> dict[str, frozenset[str]]:

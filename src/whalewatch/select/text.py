@@ -141,14 +141,20 @@ def tokens(text: str) -> list[str]:
     words += [_magnitude(float(m.group(1).replace(",", ""))) for m in _AMOUNT_PLAIN.finditer(text)]
     words += [f"{float(m.group(1)):g}pct" for m in _PERCENT.finditer(text)]
     words += instalments(text)
-    text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)   # "DeepSeek 3.1" is "V3.1"
-    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT, _DAY_EN, _DAY_ZH):
-        text = pattern.sub(" ", text)
+    text = _without_figures(_NAMED_VERSION.sub(lambda m: "v" + m.group(1), text), days=True)   # "DeepSeek 3.1" is "V3.1"
     for match in _LATIN.finditer(text):
         words.extend(_word_parts(match.group(0)))
     for run in _CJK_RUN.findall(text):
         words.extend(_cjk_tokens(run))
     return words
+
+
+def _without_figures(text: str, days: bool) -> str:
+    """Amounts, percentages (and numbered days) become tokens of their own; their digits must not
+    also be read as words, versions or instalment numbers."""
+    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT) + ((_DAY_EN, _DAY_ZH) if days else ()):
+        text = pattern.sub(" ", text)
+    return text
 
 
 def _word_parts(word: str) -> list[str]:
@@ -189,8 +195,8 @@ def _cjk_tokens(run: str) -> list[str]:
     return found
 
 
-def model_ids(text: str, bare_versions: bool = False) -> frozenset[str]:
-    return frozenset(releases_in_order(text, bare_versions))
+def model_ids(text: str) -> frozenset[str]:
+    return frozenset(releases_in_order(text))
 
 
 def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
@@ -203,8 +209,7 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     text = normalise(text)
     if bare_versions:                                       # only in titles: "DeepSeek 3.1"
         text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)
-    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT):
-        text = pattern.sub(" ", text)
+    text = _without_figures(text, days=False)
     found: list[str] = []
     for match in _LATIN.finditer(text):
         if not _HAS_DIGIT.search(match.group(0)):
@@ -220,9 +225,7 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
 def title_numbers(title: str) -> frozenset[str]:
     """Standalone whole numbers of a title (issue 398, story 3), years and figures left out: two titles
     that both carry numbers, none in common, are different instalments of something."""
-    text = normalise(title)
-    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT, _DAY_EN, _DAY_ZH):
-        text = pattern.sub(" ", text)
+    text = _without_figures(normalise(title), days=True)
     numbers = re.findall(r"(?<![\w.,$])(\d{1,6})(?![\w.,%])", text)
     return frozenset(n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n))
 
@@ -241,10 +244,12 @@ def instalments(text: str) -> list[str]:
 
 
 # Lexicon words that are names (companies, people, places, products): what an event is about.
-NAMES = frozenset("""deepseek high-flyer liang wenfeng nvidia taiwan us china microsoft huawei ascend alibaba qwen baidu ernie
+NAMES = frozenset("""high-flyer liang wenfeng nvidia taiwan microsoft huawei ascend alibaba qwen baidu ernie
 tencent bytedance moonshot zhipu commerce trump biden italy korea australia singapore apple cac miit ndrc li qiang
 navy texas huang yuanbao hunyuan wechat byd geely amazon google siliconflow tsmc eu uk japan germany france india samsung
-micron intel amd cambricon smic nature""".split()) - {"deepseek", "us", "china"}
+micron intel amd cambricon smic nature""".split())
+# Capitalised in nearly every headline of this beat, so they tell no two stories apart.
+_FRAMING = frozenset({"deepseek", "us", "china", "ai"})
 _CAPITALISED = re.compile(r"(?<![\w'’])([A-Z][\w.+-]*)")
 
 
@@ -263,7 +268,7 @@ def names(title: str, title_tokens: frozenset[str] | None = None) -> frozenset[s
                 continue             # "Trump proposes": a sentence's first word is capitalised anyway
             for match in _LATIN.finditer(normalise(word)):
                 found.update(t for t in _word_parts(match.group(0))
-                             if not _MODEL_ID.match(t) and t not in {"deepseek", "us", "china", "ai"})
+                             if not _MODEL_ID.match(t) and t not in _FRAMING)
     return frozenset(found)
 
 

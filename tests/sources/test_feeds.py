@@ -109,3 +109,16 @@ def test_a_body_cut_at_the_size_cap_keeps_its_complete_items():
 def test_a_body_cut_before_its_first_item_is_refused_with_the_reason():
     with pytest.raises(NotAFeed, match="no complete item"):
         parse_feed(_rss(3, padding=5000)[:3000], feed="Big", language="en", now=NOW, truncated=True)
+
+
+@pytest.mark.parametrize("xml", [
+    b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>x</title><id>https://a.example/1</id>
+    <content type="html">&lt;p&gt;The whole &lt;b&gt;post&lt;/b&gt;&lt;/p&gt;</content></entry></feed>""",
+    b"""<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>
+    <item><title>x</title><link>https://a.example/1</link>
+    <content:encoded><![CDATA[<p>The whole <b>post</b></p>]]></content:encoded></item></channel></rss>""",
+])
+def test_an_entry_with_only_content_keeps_its_text(xml: bytes):
+    (item,) = parse_feed(xml, feed="t", language="en", now=NOW).items
+    assert item.summary_html == "<p>The whole <b>post</b></p>"
+    assert item.summary_text == "The whole post"

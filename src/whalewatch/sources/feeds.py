@@ -132,9 +132,14 @@ def _alternate(entry) -> str:  # noqa: ANN001
 
 
 def _summary(entry, link: str) -> str:  # noqa: ANN001
-    """The summary (or the content, if there is no summary) as sanitised HTML with absolute links."""
-    content = dict.get(entry, "content") or []
-    detail = dict.get(entry, "summary_detail") if dict.get(entry, "summary") else (content[0] if content else None)
+    """The summary (or the content, if there is no summary) as sanitised HTML with absolute links.
+
+    When an entry has only content, feedparser copies its value to ``summary`` but leaves
+    ``summary_detail`` unset, so the content's own detail (its type and base) is the one to read.
+    """
+    summary = dict.get(entry, "summary_detail") if dict.get(entry, "summary") else None
+    content = [c for c in dict.get(entry, "content") or [] if c.get("value")]
+    detail = summary if summary and summary.get("value") else (content[0] if content else None)
     if not detail:
         return ""
     value = (detail.get("value") or "")[:MAX_SUMMARY]

@@ -17,7 +17,8 @@ from ..model import Item
 from ..sanitize import clean_html_to_text, one_line, sanitize_html
 from ..urls import canonical_url, safe_url
 from .dates import bounded, chinese_cst, from_struct, read_cjk_or_epoch
-from .decode import as_utf8_xml, decode_document, refuse_entity_declarations
+from .decode import Decoded, as_utf8_xml, decode_document, refuse_entity_declarations
+from .fastpath import Document, read_common_feed
 from .trim import trim
 
 MAX_SUMMARY = 20_000
@@ -36,39 +37,50 @@ class NotAFeed(ValueError):
 
 def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_type: str | None = None,
                base_url: str = "", max_items: int = 500, include: list[str] = (), exclude: list[str] = (),
-               truncated: bool = False) -> Parsed:
-    """``truncated`` says the bytes are the first fetch.max_bytes of something larger."""
+               truncated: bool = False, fast_path: bool = True) -> Parsed:
+    """``truncated`` says the bytes are the first fetch.max_bytes of something larger; ``fast_path``
+    False has feedparser read every document (the tests hold both readers to the same items)."""
     trimmed = trim(raw, max_items, truncated, len(raw))
     if truncated and not trimmed.raw:
         raise NotAFeed(trimmed.note)
     decoded = decode_document(trimmed.raw, content_type)
     refuse_entity_declarations(decoded.text)
+    xml = as_utf8_xml(decoded.text)
+    document = read_common_feed(xml, base_url) if fast_path else None
+    if document is None:
+        document = _read_with_feedparser(xml, base_url)
+    return _normalise(document, decoded, trimmed.note, feed=feed, language=language, now=now,
+                      max_items=max_items, include=include, exclude=exclude)
+
+
+def _read_with_feedparser(xml: bytes, base_url: str) -> Document:
+    """Every document the fast path is not sure of: feedparser, lenient with broken XML."""
     with python_warnings.catch_warnings():   # feedparser warns about its own updated/published mapping
         python_warnings.simplefilter("ignore", DeprecationWarning)
-        return _normalise(decoded, trimmed.note, feed=feed, language=language, now=now, base_url=base_url,
-                          max_items=max_items, include=include, exclude=exclude)
+        parsed = feedparser.parse(
+            xml,
+            response_headers={"content-type": "application/xml; charset=utf-8", "content-location": base_url},
+            # Both off: feedparser's sanitiser is not a security boundary and nh3 cleans every fragment
+            # anyway (resolving relative links as it goes), so doing it twice only costs time.
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+        return Document(parsed.entries, title=parsed.feed.get("title", ""), language=parsed.feed.get("language") or "",
+                        bozo=str(parsed.get("bozo_exception")) if parsed.get("bozo") else None)
 
 
-def _normalise(decoded, trim_note: str, *, feed: str, language: str, now: datetime, base_url: str,  # noqa: ANN001
+def _normalise(document: Document, decoded: Decoded, trim_note: str, *, feed: str, language: str, now: datetime,
                max_items: int, include: list[str], exclude: list[str]) -> Parsed:
-    parsed = feedparser.parse(
-        as_utf8_xml(decoded.text),
-        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": base_url},
-        # Both off: feedparser's sanitiser is not a security boundary and nh3 cleans every fragment
-        # anyway (resolving relative links as it goes), so doing it twice only costs time.
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
     warnings = [f"encoding: {decoded.note}"] if decoded.note else []
     if trim_note:
         warnings.append(trim_note)
-    if not parsed.entries and not parsed.feed.get("title") and parsed.get("bozo"):
+    if not document.entries and not document.title and document.bozo is not None:
         looks = decoded.text.lstrip()[:60].replace("\n", " ")
-        raise NotAFeed(f"not RSS or Atom ({parsed.get('bozo_exception')}); it starts with {looks!r}")
-    if parsed.get("bozo") and parsed.entries:
-        warnings.append(f"malformed XML, read leniently: {parsed.get('bozo_exception')}")
-    language = (parsed.feed.get("language") or language or "en").lower()
-    entries = parsed.entries
+        raise NotAFeed(f"not RSS or Atom ({document.bozo}); it starts with {looks!r}")
+    if document.bozo is not None and document.entries:
+        warnings.append(f"malformed XML, read leniently: {document.bozo}")
+    language = (document.language or language or "en").lower()
+    entries = document.entries
     if len(entries) > max_items:
         warnings.append(f"{len(entries)} items; kept the first {max_items} (fetch.max_items)")
         entries = entries[:max_items]
@@ -85,7 +97,7 @@ def _normalise(decoded, trim_note: str, *, feed: str, language: str, now: dateti
     if empty:
         warnings.append(f"{empty} entr{'ies' if empty != 1 else 'y'} with no title, text or http(s) link left after "
                         "cleaning; skipped")
-    return Parsed(items, one_line(parsed.feed.get("title", "")), warnings)
+    return Parsed(items, one_line(document.title), warnings)
 
 
 def _item(entry, guid: str, guid_repeated: bool, feed: str, language: str, now: datetime) -> Item | None:  # noqa: ANN001

@@ -119,8 +119,8 @@ class Fetch(Strict):
     budget: float = Field(900.0, gt=0, description="seconds for a whole fetch run")
     max_bytes: int = Field(10_000_000, ge=1024)
     max_items: int = Field(500, ge=1)
-    concurrency: int = Field(32, ge=1, le=256)   # over all hosts; per_host keeps each server's load polite
-    per_host: int = Field(4, ge=1, le=64)
+    concurrency: int = Field(128, ge=1, le=512)  # over all hosts; per_host keeps each server's load polite
+    per_host: int = Field(6, ge=1, le=64)        # as many as a browser opens to one server
     retries: int = Field(2, ge=0, le=10)
     user_agent: str = "whalewatch/0.1 (+https://github.com/whalewatch)"
 

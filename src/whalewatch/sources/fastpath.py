@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from typing import Callable
 
 from feedparser.datetimes import _parse_date as feedparser_date
 from feedparser.html import _cp1252
@@ -43,7 +42,6 @@ _ENTITY_IN_LINK = re.compile(r"&([A-Za-z0-9_]+);")
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text": "text/plain", "plain": "text/plain", "text/plain": "text/plain",
                "html": "text/html", "text/html": "text/html"}
-_looks_like_html: Callable[[str], bool] = _FeedParserMixin.looks_like_html
 
 
 class _Unfamiliar(Exception):
@@ -93,6 +91,7 @@ def _base(base_url: str) -> str:
 
 
 _SPLIT_CACHE: dict[str, tuple[str, str]] = {}
+_SPLIT_CACHE_MAX = 2048          # real feeds use a few dozen names; a hostile one must not grow the worker
 
 
 def _split(tag: str) -> tuple[str, str]:
@@ -104,7 +103,8 @@ def _split(tag: str) -> tuple[str, str]:
             known = (uri.lower(), local.lower())
         else:
             known = ("", tag.lower())
-        _SPLIT_CACHE[tag] = known
+        if len(_SPLIT_CACHE) < _SPLIT_CACHE_MAX:
+            _SPLIT_CACHE[tag] = known
     return known
 
 

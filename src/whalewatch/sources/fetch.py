@@ -66,7 +66,10 @@ async def fetch_all(requests: list[FetchRequest], settings: Fetch,
     timeout = aiohttp.ClientTimeout(total=None, connect=min(settings.timeout, 10.0), sock_read=settings.timeout)
     headers = {"User-Agent": settings.user_agent,
                "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"}
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout, headers=headers, trust_env=False) as session:
+    # No cookie jar: a feed has no session to keep, and one server's cookies have no business in the
+    # requests to the next (it also spares every request the jar's bookkeeping).
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout, headers=headers, trust_env=False,
+                                     cookie_jar=aiohttp.DummyCookieJar()) as session:
 
         async def one(request: FetchRequest) -> Fetched:
             host = urlsplit(request.url).hostname or ""

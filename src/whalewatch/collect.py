@@ -1,9 +1,10 @@
 """Collect: every feed of the edition fetched, parsed and stored, as one overlapping pipeline.
 
 Fetching is asynchronous (bounded overall and per host); each body is parsed in a worker
-process as soon as it arrives, and each feed's items are stored in their own transaction as soon
-as they are parsed. So the network, the parsing and the store overlap, a slow feed holds up only
-itself, and a run killed midway keeps every feed it finished.
+process as soon as it arrives, and parsed feeds are written by a thread beside the event loop, a
+group at a time, each feed's items together with its validators. So the network, the parsing and
+the store overlap, a slow feed holds up only itself, and a run killed midway keeps every feed
+whose group was committed; the others keep their old validators and are fetched again in full.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,12 +22,14 @@ from .config import Edition, Feed
 from .errors import display_path
 from .reporter import Reporter
 from .sources.fetch import FetchRequest, Fetched, fetch_all
-from .store import Store
+from .store import FeedRecord, Store
 
 if TYPE_CHECKING:
     from .sources.feeds import Parsed
 
 PARALLEL_PARSE_MIN = 8     # below this many feeds a worker pool costs more than it saves
+GROUP_SECONDS = 0.25       # finished feeds wait at most this long to be written with others
+GROUP_ITEMS = 5000         # ...or until this many items are waiting
 
 
 @dataclass
@@ -84,6 +87,8 @@ async def _collect(edition: Edition, feeds: list[Feed], store: Store, pool: Exec
     loop = asyncio.get_running_loop()
     by_name = {feed.name: feed for feed in feeds}
     outcomes: dict[str, FeedOutcome] = {}
+    writer = _GroupWriter(store, reporter)
+    writing = asyncio.ensure_future(writer.run())
 
     async def finish(result: Fetched) -> None:
         feed = by_name[result.name]
@@ -91,24 +96,89 @@ async def _collect(edition: Edition, feeds: list[Feed], store: Store, pool: Exec
         if result.body is not None and not result.error:
             job = (result.body, feed, result.content_type, result.url, now, edition.config.fetch.max_items, result.truncated)
             parsed = await loop.run_in_executor(pool, _parse_job, *job) if pool else _parse_job(*job)
-        outcomes[feed.name] = _store(store, feed, result, parsed, now, reporter)
-        reporter.advance(feed.name)
+        outcomes[feed.name] = writer.add(*_outcome(feed, result, parsed, now))
 
-    requests = []
-    for feed in feeds:
-        if feed.file:
-            await finish(_read_snapshot(edition, feed, edition.config.fetch.max_bytes))
-        else:
-            state = store.feed_state(feed.name)
-            same_url = state.url == feed.url          # validators belong to the address they came from
-            requests.append(FetchRequest(feed.name, feed.url, state.etag if same_url else None,
-                                         state.last_modified if same_url else None))
-    if requests:
-        results = await fetch_all(requests, edition.config.fetch, on_done=finish)
-        for result in results:          # those cut off by the run's budget never reached finish()
-            if result.name not in outcomes:
-                outcomes[result.name] = _store(store, by_name[result.name], result, None, now, reporter)
+    try:
+        requests = []
+        for feed in feeds:
+            if feed.file:
+                await finish(_read_snapshot(edition, feed, edition.config.fetch.max_bytes))
+            else:
+                state = store.feed_state(feed.name)
+                same_url = state.url == feed.url          # validators belong to the address they came from
+                requests.append(FetchRequest(feed.name, feed.url, state.etag if same_url else None,
+                                             state.last_modified if same_url else None))
+        if requests:
+            results = await fetch_all(requests, edition.config.fetch, on_done=finish)
+            for result in results:          # those cut off by the run's budget never reached finish()
+                if result.name not in outcomes:
+                    outcomes[result.name] = writer.add(*_outcome(by_name[result.name], result, None, now))
+    finally:
+        await writer.close(writing)
     return [outcomes[feed.name] for feed in feeds]
+
+
+class _GroupWriter:
+    """Finished feeds, written to the store a group at a time by one thread beside the event loop.
+
+    One commit per feed was the largest cost of a cold collect after parsing (item keys are
+    hashes, so each commit rewrites index pages across the file), and it blocked the event loop.
+    A group is whatever finished within GROUP_SECONDS of the last commit; SQLite releases the GIL
+    while it writes, so fetching and parsing carry on meanwhile.
+    """
+
+    def __init__(self, store: Store, reporter: Reporter) -> None:
+        self.store = store
+        self.reporter = reporter
+        self.waiting: list[tuple[FeedRecord, FeedOutcome]] = []
+        self.arrived = asyncio.Event()
+        self.closing = False
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="whalewatch-store")
+
+    def add(self, record: FeedRecord, outcome: FeedOutcome) -> FeedOutcome:
+        self.waiting.append((record, outcome))
+        self.arrived.set()
+        return outcome
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not (self.closing and not self.waiting):
+            await self.arrived.wait()
+            await self._fill_group(loop.time() + GROUP_SECONDS)
+            group, self.waiting = self.waiting, []
+            self.arrived.clear()
+            if group:
+                counts = await loop.run_in_executor(self.thread, self.store.record_feeds, [r for r, _ in group])
+                for (record, outcome), new in zip(group, counts):
+                    self._report(record, outcome, new)
+
+    async def _fill_group(self, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.closing and sum(len(r.items) for r, _ in self.waiting) < GROUP_ITEMS:
+            self.arrived.clear()
+            try:
+                await asyncio.wait_for(self.arrived.wait(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                return
+
+    def _report(self, record: FeedRecord, outcome: FeedOutcome, new: int) -> None:
+        if record.error is None:
+            outcome.new_items = new
+            outcome.status = "new" if new else "unchanged"
+        else:
+            self.reporter.warn(f"feed '{outcome.name}' ({record.url}): {outcome.error}")
+        for warning in outcome.warnings:
+            self.reporter.warn(f"feed '{outcome.name}': {warning}")
+        self.reporter.advance(outcome.name)
+
+    async def close(self, writing: asyncio.Future) -> None:
+        """Write what is waiting and stop; a failed write (a full disk) is raised here."""
+        self.closing = True
+        self.arrived.set()
+        try:
+            await writing
+        finally:
+            self.thread.shutdown(wait=True)
 
 
 def _read_snapshot(edition: Edition, feed: Feed, cap: int) -> Fetched:
@@ -141,27 +211,21 @@ def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, 
         return f"could not be parsed ({type(exc).__name__}: {exc})"
 
 
-def _store(store: Store, feed: Feed, result: Fetched, parsed: "Parsed | str | None", now: datetime,
-           reporter: Reporter) -> FeedOutcome:
-    """One feed's items and state in one transaction: a kill before it loses only this feed."""
+def _outcome(feed: Feed, result: Fetched, parsed: "Parsed | str | None", now: datetime) -> tuple[FeedRecord, FeedOutcome]:
+    """What to store for a feed, and what to tell the operator (new-item counts come from the store)."""
     outcome = FeedOutcome(feed.name, "failed", seconds=result.elapsed)
     source = feed.url or feed.file
     if result.error:
         outcome.error = result.error
     elif result.not_modified:
         outcome.status = "unchanged"
-        store.record_feed_success(feed.name, source, now, 304, result.etag, result.last_modified, [])
+        return FeedRecord(feed.name, source, now, 304, result.etag, result.last_modified), outcome
     elif isinstance(parsed, str) or parsed is None:
         outcome.error = parsed or "no response"
     else:
-        outcome.new_items = store.record_feed_success(feed.name, source, now, result.status or 200,
-                                                      result.etag, result.last_modified, parsed.items)
         outcome.items = len(parsed.items)
         outcome.warnings = parsed.warnings
-        outcome.status = "new" if outcome.new_items else "unchanged"
-    if outcome.status == "failed":
-        store.record_feed_failure(feed.name, source, now, outcome.error, result.status)
-        reporter.warn(f"feed '{feed.name}' ({source}): {outcome.error}")
-    for warning in outcome.warnings:
-        reporter.warn(f"feed '{feed.name}': {warning}")
-    return outcome
+        outcome.status = "unchanged"
+        return FeedRecord(feed.name, source, now, result.status or 200, result.etag, result.last_modified,
+                          parsed.items), outcome
+    return FeedRecord(feed.name, source, now, result.status, error=outcome.error), outcome

@@ -52,6 +52,9 @@ def _url_filter(base_url: str):  # noqa: ANN202 - nh3's callback type
     return check
 
 
+# Text without these has no markup, no entity and nothing an HTML parser rewrites (CR, NUL,
+# no-break space, a leading BOM); tests/test_sanitize.py holds the shortcut to nh3's own output.
+_NEEDS_PARSER = re.compile(r"[<&\r\x00\xa0\ufeff]")
 _SRCLESS_IMG = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")    # an image whose address was refused shows nothing
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -62,6 +65,8 @@ def sanitize_html(fragment: str | None, allow_images: bool = True, base_url: str
     if not fragment:
         return ""
     fragment = fragment[:MAX_FRAGMENT]
+    if not _NEEDS_PARSER.search(fragment):
+        return fragment.replace(">", "&gt;")      # plain text: exactly what nh3 returns, without parsing
     tags = _TAGS | ({"img"} if allow_images else set())
     cleaned = nh3.clean(
         fragment,
@@ -122,10 +127,13 @@ def html_to_text(fragment: str | None) -> str:
                                         clean_content_tags={"script", "style", "template", "noscript"}))
 
 
+_LINE_BREAKS = re.compile(r"[\s\u2028\u2029\x00-\x1f\x7f]+")
+
+
 def one_line(text: str | None, limit: int = 300) -> str:
     """Titles: tags stripped, entities decoded, CR/LF and runs of space folded, length capped."""
     if not text:
         return ""
     plain = html_to_text(text) if "<" in text else html.unescape(text)
-    plain = re.sub(r"[\s\u2028\u2029\x00-\x1f\x7f]+", " ", plain).strip()
+    plain = _LINE_BREAKS.sub(" ", plain).strip()
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"

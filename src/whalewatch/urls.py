@@ -20,6 +20,13 @@ _TRACKING = re.compile(
     re.I,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SLASHES = re.compile(r"/{2,}")
+_PATH_VARIANTS = [        # AMP and index-page spellings of one article's path
+    (re.compile(r"/amp/?$"), "/"),
+    (re.compile(r"^/amp/"), "/"),
+    (re.compile(r"\.amp\.html$"), ".html"),
+    (re.compile(r"/(index|default)\.(html?|php|aspx?)$"), "/"),
+]
 _ARXIV = re.compile(r"^/(abs|pdf|html)/(\d{4}\.\d{4,5})(v\d+)?(\.pdf)?/?$")
 
 
@@ -65,11 +72,9 @@ def canonical_url(raw: str | None, checked: bool = False) -> str:
             host = host[len(prefix):]
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS.get(parts.scheme.lower())) else f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    path = re.sub(r"/amp/?$", "/", path)
-    path = re.sub(r"^/amp/", "/", path)
-    path = re.sub(r"\.amp\.html$", ".html", path)
-    path = re.sub(r"/(index|default)\.(html?|php|aspx?)$", "/", path)
+    path = _SLASHES.sub("/", parts.path or "/")
+    for pattern, replacement in _PATH_VARIANTS:
+        path = pattern.sub(replacement, path)
     if host.endswith("arxiv.org"):
         match = _ARXIV.match(path)
         if match:

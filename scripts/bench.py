@@ -239,6 +239,15 @@ RESULT = {{"seconds": time.perf_counter() - started, "failed": len(report.failed
 """)
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median time: single runs on a shared machine vary by ±15%."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+
+
+def _seconds(runs: list[dict]) -> str:
+    return ", ".join(f"{r['seconds']:.2f}" for r in runs) + " s"
+
+
 def timed_command(args: list[str], env: dict | None = None) -> float:
     started = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=3600)
@@ -440,11 +449,13 @@ def collect_rows(work: Path, corpus: Path, feeds: list[tuple[str, str]], args: a
     bare = bare_parse(corpus)["seconds"]
     args.parse_ms = bare / (args.feeds * args.items) * 1000
     print(f"  bare feedparser.parse of every body: {bare:.2f} s ({args.parse_ms:.2f} ms per item)", flush=True)
-    stage_config = write_edition(work / "stage", feeds)
-    cold = collect_stage(stage_config)
-    print(f"  cold collect: {cold['seconds']:.2f} s ({cold['new']} new items, {cold['failed']} failed)", flush=True)
-    warm = collect_stage(stage_config)
-    print(f"  warm collect: {warm['seconds']:.2f} s", flush=True)
+    colds = [collect_stage(write_edition(work / f"stage-{n}", feeds)) for n in range(args.collect_runs)]
+    cold = median_run(colds)
+    print(f"  cold collect (each into an empty store): {_seconds(colds)}; median {cold['seconds']:.2f} s "
+          f"({cold['new']} new items, {cold['failed']} failed)", flush=True)
+    warms = [collect_stage(work / f"stage-{args.collect_runs - 1}" / "feeds.yaml") for _ in range(args.collect_runs)]
+    warm = median_run(warms)
+    print(f"  warm collect: {_seconds(warms)}; median {warm['seconds']:.2f} s", flush=True)
     scaling = parallel_parse(corpus)
     speedup = scaling["single"] / scaling["parallel"]
     print(f"  whalewatch's parser: {scaling['single']:.2f} s in one process, {scaling['parallel']:.2f} s in "
@@ -485,8 +496,7 @@ def build_rows(work: Path, args: argparse.Namespace) -> list[Row]:
     for total in (args.small_store, args.large_store):
         config = write_edition(work / f"store-{total}", [])
         make_store(config, total, args.week_items, week)
-        runs = sorted((build_stage(config, week) for _ in range(args.build_runs)), key=lambda r: r["seconds"])
-        results[total] = (config, runs[len(runs) // 2])      # the median of fresh processes: single runs vary
+        results[total] = (config, median_run([build_stage(config, week) for _ in range(args.build_runs)]))
         print(f"  build of {week} from {total:,} items: {results[total][1]['seconds']:.2f} s "
               f"({results[total][1]['stories']} stories from {results[total][1]['items']} items)", flush=True)
     small, large = results[args.small_store][1], results[args.large_store][1]
@@ -536,12 +546,13 @@ def main() -> int:
     parser.add_argument("--week-items", type=int, default=600, help="items in the week that is built")
     parser.add_argument("--pdf-rounds", type=int, default=3)
     parser.add_argument("--build-runs", type=int, default=3, help="fresh processes per build measurement (the median is shown)")
+    parser.add_argument("--collect-runs", type=int, default=3, help="cold and warm collects measured (the median is shown)")
     parser.add_argument("--preview-rounds", type=int, default=3)
     args = parser.parse_args()
     if args.quick:
         args.feeds, args.items, args.latency, args.rss2email = 24, 10, 0.01, False
         args.small_store, args.large_store, args.week_items, args.pdf_rounds, args.preview_rounds = 2_000, 10_000, 100, 1, 1
-        args.build_runs = 1
+        args.build_runs = args.collect_runs = 1
     rows = run(args)
     print_table(rows, args)
     return 0

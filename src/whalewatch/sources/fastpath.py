@@ -192,7 +192,7 @@ def _no_attrs(element: ElementTree.Element) -> ElementTree.Element:
     return element
 
 
-def _check_document_attributes(root: ElementTree.Element, root_allowed: frozenset[str]) -> None:
+def _check_document_attributes(root: ElementTree.Element, root_allowed: frozenset[tuple[str, str]]) -> None:
     """xml:base and xml:lang change what feedparser resolves links against and reports as the language."""
     for element in root.iter():
         if element is root:

@@ -73,7 +73,7 @@ async def fetch_all(requests: list[FetchRequest], settings: Fetch,
 
         async def one(request: FetchRequest) -> Fetched:
             host = urlsplit(request.url).hostname or ""
-            async with overall, per_host[host]:
+            async with per_host[host], overall:     # never hold a general slot while waiting for a host
                 try:
                     async with asyncio.timeout(settings.total_timeout):
                         result = await _with_retries(session, request, settings, sleep)

@@ -22,7 +22,7 @@ from .config import Edition, Feed
 from .errors import display_path
 from .reporter import Reporter
 from .sources.fetch import FetchRequest, Fetched, fetch_all
-from .store import FeedRecord, Store
+from .store import FeedRecord, FeedState, Store
 
 if TYPE_CHECKING:
     from .sources.feeds import Parsed
@@ -75,8 +75,7 @@ def _parser_pool(feeds: int) -> Iterator[Executor | None]:
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        for warm in [pool.submit(os.getpid) for _ in range(workers)]:
-            warm.result()
+        pool.submit(os.getpid)      # with fork, the first submit starts every worker, before its own thread
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -100,11 +99,12 @@ async def _collect(edition: Edition, feeds: list[Feed], store: Store, pool: Exec
 
     try:
         requests = []
+        states = {state.name: state for state in store.all_feed_states()}
         for feed in feeds:
             if feed.file:
                 await finish(_read_snapshot(edition, feed, edition.config.fetch.max_bytes))
             else:
-                state = store.feed_state(feed.name)
+                state = states.get(feed.name) or FeedState(feed.name)
                 same_url = state.url == feed.url          # validators belong to the address they came from
                 requests.append(FetchRequest(feed.name, feed.url, state.etag if same_url else None,
                                              state.last_modified if same_url else None))

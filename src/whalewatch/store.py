@@ -162,15 +162,10 @@ class Store:
 
     def feed_state(self, name: str) -> FeedState:
         row = self.db.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            return FeedState(name)
-        data = dict(row)
-        for key in ("last_attempt", "last_success", "failing_since"):
-            data[key] = _dt(data[key])
-        return FeedState(**data)
+        return _feed_state(row) if row is not None else FeedState(name)
 
     def all_feed_states(self) -> list[FeedState]:
-        return [self.feed_state(r["name"]) for r in self.db.execute("SELECT name FROM feeds ORDER BY name")]
+        return [_feed_state(row) for row in self.db.execute("SELECT * FROM feeds ORDER BY name")]
 
     def record_feed_success(self, name: str, url: str | None, when: datetime, status: int,
                             etag: str | None, last_modified: str | None, items: list[Item]) -> int:
@@ -227,6 +222,13 @@ class Store:
 
     def recent_runs(self, limit: int = 10) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+
+def _feed_state(row: sqlite3.Row) -> FeedState:
+    data = dict(row)
+    for key in ("last_attempt", "last_success", "failing_since"):
+        data[key] = _dt(data[key])
+    return FeedState(**data)
 
 
 def _record_success(db: sqlite3.Connection, record: FeedRecord) -> int:

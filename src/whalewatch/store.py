@@ -273,9 +273,11 @@ def _item(row: sqlite3.Row) -> Item:
 def _insert_items(db: sqlite3.Connection, items: list[Item]) -> int:
     if not items:
         return 0
+    seen = {moment: _iso(moment) for moment in {i.first_seen for i in items}}     # one moment for a whole feed
     rows = [
         (i.key, i.feed, i.url, i.canonical_url, i.guid, i.title, i.summary_html, i.summary_text, i.author,
-         _iso(i.published), _iso(i.first_seen), _iso(i.date), i.date_note, i.language, json.dumps(i.tags, ensure_ascii=False))
+         _iso(i.published), seen[i.first_seen], _iso(i.date), i.date_note, i.language,
+         json.dumps(i.tags, ensure_ascii=False) if i.tags else "[]")
         for i in items
     ]
     before = db.total_changes

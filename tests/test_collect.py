@@ -52,3 +52,23 @@ def test_a_failed_write_is_raised_not_swallowed(feed_server, tmp_path, monkeypat
     monkeypatch.setattr(Store, "record_feeds", full_disk)
     with pytest.raises(OSError, match="No space left"):
         collect(edition)
+
+
+def test_collect_from_a_thread_takes_its_workers_from_a_fork_server(feed_server, tmp_path, monkeypatch):
+    """The scheduler daemon collects from one of its threads; forking there could copy a held lock."""
+    import multiprocessing
+    import threading
+
+    feeds = "".join(f'  - {{name: "Wire {n}", url: "{feed_server.url(f"wire.xml?copy={n}")}"}}\n' for n in range(10))
+    edition = load_edition(write_edition(tmp_path / "ed", SECTIONS + "feeds:\n" + feeds))
+    methods: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: methods.append(method) or real(method))
+
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(collect(edition)))
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert methods == ["forkserver"]
+    assert {o.status for o in reports[0].outcomes} == {"new"}

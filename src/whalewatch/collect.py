@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,12 +69,19 @@ def collect(edition: Edition, reporter: Reporter | None = None, now: datetime | 
 
 @contextmanager
 def _parser_pool(feeds: int) -> Iterator[Executor | None]:
-    """Worker processes for parsing, started before any thread exists so forking them is safe."""
+    """Worker processes for parsing, started before collect starts any thread of its own.
+
+    Forking is the cheap way (the workers share the imported modules), but only safe while this
+    is the process's only thread: in the scheduler daemon, where collect runs in one of
+    APScheduler's threads, a fork could copy a lock another thread holds. There the workers come
+    from a fork server instead, a clean single-threaded process, at the price of its start-up.
+    """
     workers = min(feeds, os.cpu_count() or 1)
     if feeds < PARALLEL_PARSE_MIN or workers < 2:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
     try:
         pool.submit(os.getpid)      # with fork, the first submit starts every worker, before its own thread
         yield pool

@@ -139,35 +139,35 @@ class _GroupWriter:
         self.store = store
         self.reporter = reporter
         self.waiting: list[tuple[FeedRecord, FeedOutcome]] = []
-        self.arrived = asyncio.Event()
+        self.waiting_items = 0
+        self.arrived = asyncio.Event()      # a group has begun: its clock is running
+        self.full = asyncio.Event()         # ...and it need not wait out the clock
         self.closing = False
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="whalewatch-store")
 
     def add(self, record: FeedRecord, outcome: FeedOutcome) -> FeedOutcome:
         self.waiting.append((record, outcome))
+        self.waiting_items += len(record.items)
         self.arrived.set()
+        if self.waiting_items >= GROUP_ITEMS:
+            self.full.set()
         return outcome
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         while not (self.closing and not self.waiting):
             await self.arrived.wait()
-            await self._fill_group(loop.time() + GROUP_SECONDS)
-            group, self.waiting = self.waiting, []
+            try:
+                await asyncio.wait_for(self.full.wait(), GROUP_SECONDS)
+            except TimeoutError:
+                pass
+            group, self.waiting, self.waiting_items = self.waiting, [], 0
             self.arrived.clear()
+            self.full.clear()
             if group:
                 counts = await loop.run_in_executor(self.thread, self.store.record_feeds, [r for r, _ in group])
                 for (record, outcome), new in zip(group, counts):
                     self._report(record, outcome, new)
-
-    async def _fill_group(self, deadline: float) -> None:
-        loop = asyncio.get_running_loop()
-        while not self.closing and sum(len(r.items) for r, _ in self.waiting) < GROUP_ITEMS:
-            self.arrived.clear()
-            try:
-                await asyncio.wait_for(self.arrived.wait(), max(0.0, deadline - loop.time()))
-            except TimeoutError:
-                return
 
     def _report(self, record: FeedRecord, outcome: FeedOutcome, new: int) -> None:
         if record.error is None:
@@ -183,6 +183,7 @@ class _GroupWriter:
         """Write what is waiting and stop; a failed write (a full disk) is raised here."""
         self.closing = True
         self.arrived.set()
+        self.full.set()
         try:
             await writing
         finally:

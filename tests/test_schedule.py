@@ -22,7 +22,7 @@ import pytest
 
 from whalewatch.config import load_edition
 from whalewatch.schedule import install_jobs, make_scheduler, run_daemon
-from whalewatch.store import Store
+from whalewatch.store import FeedRecord, Store
 from whalewatch.weeks import latest_complete_week
 from tests.conftest import MINIMAL_SECTIONS, WHALEWATCH, Recorder, run_cli, write_edition
 
@@ -271,8 +271,8 @@ def test_status_shows_runs_feed_health_and_flags_long_failures(edition, tmp_path
         run = store.start_run("publish", datetime.now(timezone.utc))
         store.finish_run(run, datetime.now(timezone.utc), "failed", "SMTP refused")
         long_ago = datetime.now(timezone.utc) - timedelta(days=4)
-        store.record_feed_failure("Dead feed", "https://gone.example/rss", long_ago, "HTTP 404", 404)
-        store.record_feed_failure("Dead feed", "https://gone.example/rss", datetime.now(timezone.utc), "HTTP 404", 404)
+        for when in (long_ago, datetime.now(timezone.utc)):
+            store.record_feeds([FeedRecord("Dead feed", "https://gone.example/rss", when, 404, error="HTTP 404")])
     edition.write_text(edition.read_text().replace(
         "  - {name: News, file: feeds/news.xml}", "  - {name: News, file: feeds/news.xml}\n  - {name: Dead feed, url: 'https://gone.example/rss'}"))
     result = run_cli("--config", str(edition), "status")

@@ -131,8 +131,8 @@ class _GroupWriter:
 
     One commit per feed was the largest cost of a cold collect after parsing (item keys are
     hashes, so each commit rewrites index pages across the file), and it blocked the event loop.
-    A group is whatever finished within GROUP_SECONDS of the last commit; SQLite releases the GIL
-    while it writes, so fetching and parsing carry on meanwhile.
+    A group is whatever finishes within GROUP_SECONDS of its first feed (or GROUP_ITEMS items);
+    SQLite releases the GIL while it writes, so fetching and parsing carry on meanwhile.
     """
 
     def __init__(self, store: Store, reporter: Reporter) -> None:

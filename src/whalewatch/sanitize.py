@@ -67,6 +67,10 @@ def sanitize_html(fragment: str | None, allow_images: bool = True, base_url: str
     fragment = fragment[:MAX_FRAGMENT]
     if not _NEEDS_PARSER.search(fragment):
         return fragment.replace(">", "&gt;")      # plain text: exactly what nh3 returns, without parsing
+    return _parse_and_clean(fragment, allow_images, base_url)
+
+
+def _parse_and_clean(fragment: str, allow_images: bool, base_url: str) -> str:
     tags = _TAGS | ({"img"} if allow_images else set())
     cleaned = nh3.clean(
         fragment,

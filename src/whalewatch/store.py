@@ -167,14 +167,6 @@ class Store:
     def all_feed_states(self) -> list[FeedState]:
         return [_feed_state(row) for row in self.db.execute("SELECT * FROM feeds ORDER BY name")]
 
-    def record_feed_success(self, name: str, url: str | None, when: datetime, status: int,
-                            etag: str | None, last_modified: str | None, items: list[Item]) -> int:
-        """Store a feed's items and its new validators in one transaction: both or neither."""
-        return self.record_feeds([FeedRecord(name, url, when, status, etag, last_modified, items)])[0]
-
-    def record_feed_failure(self, name: str, url: str | None, when: datetime, error: str, status: int | None) -> None:
-        self.record_feeds([FeedRecord(name, url, when, status, error=error)])
-
     def record_feeds(self, records: list[FeedRecord]) -> list[int]:
         """Several feeds' outcomes in one transaction; returns each one's count of new items.
 

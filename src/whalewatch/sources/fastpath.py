@@ -39,7 +39,6 @@ _HARMLESS_NAMESPACES = (
 )
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 _ENTITY_IN_LINK = re.compile(r"&([A-Za-z0-9_]+);")
-_HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text": "text/plain", "plain": "text/plain", "text/plain": "text/plain",
                "html": "text/html", "text/html": "text/html"}
 
@@ -180,6 +179,11 @@ def _category(entry: dict, term: str | None, scheme: str | None, label: str | No
             add(text, None, None)
 
 
+def _ignorable(namespace: str, name: str) -> bool:
+    """Extension elements feedparser files under keys the normaliser never reads (media, comments)."""
+    return (namespace in _MEDIA and name in ("content", "thumbnail")) or namespace in _HARMLESS_NAMESPACES
+
+
 def _once(seen: set[str], key: str) -> None:
     if key in seen:
         raise _Unfamiliar(f"repeated {key}")
@@ -309,7 +313,7 @@ def _rss_item(item: ElementTree.Element, base: str) -> dict:
             _date(entry, "updated", _no_attrs(child))
         elif namespace == _DC and name == "subject":
             _category(entry, None, None, None, _repaired(_text(_no_attrs(child))))
-        elif (namespace in _MEDIA and name in ("content", "thumbnail")) or namespace in _HARMLESS_NAMESPACES:
+        elif _ignorable(namespace, name):
             _text(child)
         else:
             raise _Unfamiliar(child.tag)
@@ -345,9 +349,9 @@ def _atom(root: ElementTree.Element, base: str) -> Document:
             title = _repaired(_text(child))
         elif name in _ATOM_FEED_IGNORED:
             for inner in child.iter():
-                if _split(inner.tag)[0] != ATOM or _split(inner.tag)[1] in ("entry", "title", "feed"):
-                    if inner is not child:
-                        raise _Unfamiliar(inner.tag)
+                inner_namespace, inner_name = _split(inner.tag)
+                if inner is not child and (inner_namespace != ATOM or inner_name in ("entry", "title", "feed")):
+                    raise _Unfamiliar(inner.tag)
         else:
             raise _Unfamiliar(name)
     return Document(entries, title=title, language=language)
@@ -370,7 +374,7 @@ def _atom_entry(element: ElementTree.Element, base: str) -> dict:
     for child in element:
         namespace, name = _split(child.tag)
         if namespace != ATOM:
-            if (namespace in _MEDIA and name in ("content", "thumbnail")) or namespace in _HARMLESS_NAMESPACES:
+            if _ignorable(namespace, name):
                 _text(child)
                 continue
             raise _Unfamiliar(child.tag)
@@ -423,7 +427,7 @@ def _atom_link(entry: dict, element: ElementTree.Element, base: str) -> None:
     attrs.setdefault("type", "application/atom+xml" if attrs["rel"] == "self" else "text/html")
     attrs["href"] = _urljoin(base, attrs["href"])
     entry.setdefault("links", []).append(attrs)
-    if attrs["rel"] == "alternate" and _FeedParserMixin.map_content_type(attrs["type"]) in _HTML_TYPES:
+    if attrs["rel"] == "alternate" and _FeedParserMixin.map_content_type(attrs["type"]) in _FeedParserMixin.html_types:
         entry["link"] = attrs["href"]
 
 

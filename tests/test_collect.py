@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
+
 import pytest
 
+from whalewatch import collect as collect_module
 from whalewatch.collect import collect
 from whalewatch.config import load_edition
 from whalewatch.store import Store
-from tests.conftest import write_edition
+from tests.conftest import DATA, write_edition
 
 SECTIONS = "sections:\n  - {id: all, title: Everything, fallback: true}\n"
 
@@ -41,6 +47,56 @@ def test_many_feeds_are_written_in_groups_with_their_validators(feed_server, tmp
 
     again = collect(edition)                      # everything answers 304 now
     assert {o.status for o in again.outcomes if o.name != "Broken"} == {"unchanged"}
+
+
+def test_a_group_holds_at_most_group_feeds_so_the_last_write_stays_small(feed_server, tmp_path, monkeypatch):
+    feeds = "".join(f'  - {{name: "Wire {n}", url: "{feed_server.url(f"wire.xml?copy={n}")}"}}\n' for n in range(12))
+    edition = load_edition(write_edition(tmp_path / "ed", SECTIONS + "feeds:\n" + feeds))
+    monkeypatch.setattr(collect_module, "GROUP_SECONDS", 60.0)      # only the feed count can close a group
+    monkeypatch.setattr(collect_module, "GROUP_FEEDS", 5)
+    sizes: list[int] = []
+    real = Store.record_feeds
+    monkeypatch.setattr(Store, "record_feeds", lambda self, records: sizes.append(len(records)) or real(self, records))
+
+    collect(edition)
+
+    assert sum(sizes) == 12 and len(sizes) >= 2, f"only the final write at close: {sizes}"
+
+
+FREEZE_PROBE = """
+import gc, json, sys, threading
+from whalewatch.collect import collect
+from whalewatch.config import load_edition
+from whalewatch.reporter import Reporter
+
+class Watcher(Reporter):
+    frozen: list = []
+    def advance(self, label):
+        self.frozen.append(gc.get_freeze_count())
+
+alone = threading.active_count() == 1
+collect(load_edition(sys.argv[1]), reporter=Watcher())
+print(json.dumps({"alone": alone, "during": Watcher.frozen, "after": gc.get_freeze_count()}))
+"""
+
+
+def test_forked_workers_share_a_heap_the_collector_leaves_alone_until_they_exit(tmp_path):
+    """Run in a fresh single-threaded process (the test process has server threads, so it never forks)."""
+    edition = tmp_path / "ed"
+    (edition / "feeds").mkdir(parents=True)
+    feeds = ""
+    for n in range(10):
+        shutil.copy(DATA / "feeds" / "wire.xml", edition / "feeds" / f"wire{n}.xml")
+        feeds += f"  - {{name: Wire {n}, file: feeds/wire{n}.xml}}\n"
+    config = write_edition(edition, SECTIONS + "feeds:\n" + feeds)
+
+    done = subprocess.run([sys.executable, "-c", FREEZE_PROBE, str(config)], capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["alone"] and len(seen["during"]) == 10
+    assert min(seen["during"]) > 1000, "the heap shared with the forked workers was not frozen"
+    assert seen["after"] == 0, "objects left frozen after the workers exited"
 
 
 def test_a_failed_write_is_raised_not_swallowed(feed_server, tmp_path, monkeypatch):

@@ -72,6 +72,14 @@ class FeedState:
     items_total: int = 0
 
 
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional GET needs: the address a feed was last fetched from and its validators."""
+    url: str | None
+    etag: str | None
+    last_modified: str | None
+
+
 @dataclass
 class FeedRecord:
     """One feed's outcome in a fetch run, as the store keeps it: items and validators, or an error."""
@@ -166,6 +174,12 @@ class Store:
 
     def all_feed_states(self) -> list[FeedState]:
         return [_feed_state(row) for row in self.db.execute("SELECT * FROM feeds ORDER BY name")]
+
+    def validators(self) -> dict[str, Validators]:
+        """Every feed's validators, without the rest of its state: read at the start of each collect,
+        where turning every stored moment into a datetime cost 500 feeds five times as long."""
+        rows = self.db.execute("SELECT name, url, etag, last_modified FROM feeds")
+        return {name: Validators(url, etag, modified) for name, url, etag, modified in rows}
 
     def record_feeds(self, records: list[FeedRecord]) -> list[int]:
         """Several feeds' outcomes in one transaction; returns each one's count of new items.

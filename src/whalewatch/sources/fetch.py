@@ -19,6 +19,7 @@ import aiohttp
 from ..config import Fetch
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+LAUNCH_WAVE = 4     # requests started between two turns of the event loop (see fetch_all)
 
 
 @dataclass
@@ -59,7 +60,15 @@ async def fetch_all(requests: list[FetchRequest], settings: Fetch,
     client's own CPU once the network overlaps (measured here: a quarter of httpx's CPU for the
     same 500 requests). Our semaphores do the queueing, so a feed's time limits start when its
     request does, not while it waits for a free connection.
+
+    Requests are launched a few at a time, the event loop taking a turn in between. Launched all
+    at once, every connection's setup ran back to back before the first request was written:
+    with 120 connections the first answers came after 110-150 ms of a 50 ms latency, and an
+    all-304 run of 500 feeds took 360-400 ms; in waves of four, the first request is on the wire
+    within a millisecond and the same run takes 280-300 ms.
     """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.budget
     overall = asyncio.Semaphore(settings.concurrency)
     per_host: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(settings.per_host))
     connector = aiohttp.TCPConnector(limit=settings.concurrency, limit_per_host=settings.per_host, ttl_dns_cache=300)
@@ -85,8 +94,13 @@ async def fetch_all(requests: list[FetchRequest], settings: Fetch,
                     await maybe
             return result
 
-        tasks = [asyncio.ensure_future(one(r)) for r in requests]
-        done, pending = await asyncio.wait(tasks, timeout=settings.budget) if tasks else (set(), set())
+        tasks = []
+        for n, request in enumerate(requests, 1):
+            tasks.append(asyncio.ensure_future(one(request)))
+            if n % LAUNCH_WAVE == 0:
+                await asyncio.sleep(0)      # let those launched connect and send before launching more
+        budget_left = max(0.0, deadline - loop.time())
+        done, pending = await asyncio.wait(tasks, timeout=budget_left) if tasks else (set(), set())
         for task in pending:
             task.cancel()
         if pending:

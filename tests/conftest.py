@@ -180,10 +180,16 @@ class Recorder:
         self.reject: set[str] = set()    # answer 550 to these recipients
         self.drop_at: int | None = None  # close the connection instead of accepting message number N
         self.rcpt_delay = 0.0
+        self.hold: str | None = None     # keep this recipient's RCPT unanswered until hold is cleared
+        self.held: list[str] = []        # recipients whose RCPT was held
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, N802
         if self.rcpt_delay:
             await asyncio.sleep(self.rcpt_delay)
+        if address == self.hold:
+            self.held.append(address)
+            while self.hold == address:
+                await asyncio.sleep(0.01)
         if address in self.reject:
             return "550 5.1.1 <%s>: mailbox unavailable" % address
         envelope.rcpt_tos.append(address)

@@ -12,7 +12,7 @@ import sys
 
 from tests.conftest import ROOT
 
-MEASURES = ["our parse, one process", "our parse, 2 processes", "cold collect", "warm collect", "memory, cold collect", "vs rss2email", "build, 10k-item store",
+MEASURES = ["our parse, one process", "our parse, 2 processes", "cold collect", "warm collect (all 304)", "warm collect vs its network floor", "memory, cold collect", "vs rss2email", "build, 10k-item store",
             "build, 10k vs 2k store", "memory, build at 10k", "PDF step", "preview rebuilt and reloaded"]
 
 

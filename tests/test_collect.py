@@ -49,6 +49,19 @@ def test_many_feeds_are_written_in_groups_with_their_validators(feed_server, tmp
     assert {o.status for o in again.outcomes if o.name != "Broken"} == {"unchanged"}
 
 
+def test_validators_belong_to_the_address_they_came_from(feed_server, tmp_path):
+    """A feed moved to a new address is fetched in full there once, then conditionally again."""
+    def edition_at(copy: int):
+        feed = f'  - {{name: Wire, url: "{feed_server.url(f"wire.xml?copy={copy}")}"}}\n'
+        return load_edition(write_edition(tmp_path / "ed", SECTIONS + "feeds:\n" + feed))
+
+    collect(edition_at(1))
+    collect(edition_at(2))          # same body and ETag, new address: the old validators must not go
+    collect(edition_at(2))
+
+    assert feed_server.hits == [("/wire.xml?copy=1", "200"), ("/wire.xml?copy=2", "200"), ("/wire.xml?copy=2", "304")]
+
+
 def test_a_group_holds_at_most_group_feeds_so_the_last_write_stays_small(feed_server, tmp_path, monkeypatch):
     feeds = "".join(f'  - {{name: "Wire {n}", url: "{feed_server.url(f"wire.xml?copy={n}")}"}}\n' for n in range(12))
     edition = load_edition(write_edition(tmp_path / "ed", SECTIONS + "feeds:\n" + feeds))

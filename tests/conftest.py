@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import functools
 import hashlib
 import os
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +42,7 @@ class FeedServer:
     /slow/<seconds>        sleeps, then sends a tiny feed
     /trickle               sends one byte every 0.2 s, forever (until the client gives up)
     /big/<bytes>           a body of that many bytes
+    /gzip-bomb/<MiB>       gzip that unpacks to that many MiB of zeros (about 4.5 KB per MiB on the wire)
     /redirect-loop         redirects to itself
     /<file>                the file, with conditional GET
     """
@@ -108,6 +111,8 @@ class FeedServer:
                     return None
                 if path.startswith("/big/"):
                     return self._send(200, b"<rss>" + b" " * int(path.rsplit("/", 1)[1]) + b"</rss>")
+                if path.startswith("/gzip-bomb/"):      # a few MB on the wire, that many MiB of zeros unpacked
+                    return self._send(200, _gzip_zeros(int(path.rsplit("/", 1)[1])), headers={"Content-Encoding": "gzip"})
                 if path == "/redirect-loop":
                     return self._send(302, b"", "text/plain", {"Location": "/redirect-loop"})
                 file = (server.folder / path.lstrip("/")).resolve()
@@ -122,6 +127,13 @@ class FeedServer:
                 return self._send(200, body, ctype, {"ETag": etag, "Last-Modified": modified})
 
         return Handler
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_zeros(mebibytes: int) -> bytes:
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)     # 31: a gzip wrapper; level 1 packs fastest
+    megabyte = bytes(1 << 20)
+    return b"".join(packer.compress(megabyte) for _ in range(mebibytes)) + packer.flush()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import resource
 
 from whalewatch.config import Fetch
 from whalewatch.sources.fetch import FetchRequest, fetch_all
@@ -51,6 +52,15 @@ def test_a_body_over_the_size_cap_is_cut_there_and_a_redirect_loop_is_refused(fe
     assert not big.error and big.truncated and len(big.body) == 10_000
     assert "too many redirects" in loop.error
     assert sleeps == []
+
+
+def test_a_gzip_bomb_is_cut_at_the_size_cap_after_unpacking(feed_server):
+    """2 MB on the wire, 512 MiB unpacked: the cap counts unpacked bytes, and memory stays bounded."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    (bomb,), _ = _fetch([FetchRequest("bomb", feed_server.url("gzip-bomb/512"))], max_bytes=1_000_000)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert not bomb.error and bomb.truncated and len(bomb.body) == 1_000_000 and set(bomb.body) == {0}
+    assert grown_mb < 150, f"peak memory grew by {grown_mb:.0f} MB"
 
 
 def test_unreachable_host_is_an_error_not_an_exception():

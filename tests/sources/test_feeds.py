@@ -74,6 +74,20 @@ def test_not_a_feed_and_entity_declarations_are_refused_with_a_reason():
         parse("entity-bomb.xml")
 
 
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_an_element_with_thousands_of_attributes_is_refused_and_named(fast_path):
+    """feedparser's strict reader is quadratic in one tag's attributes: 100,000 took minutes."""
+    def with_attributes(count: int) -> bytes:
+        flood = " ".join(f'a{n}="1"' for n in range(count))
+        return (f"<rss version='2.0'><channel><title>t</title><item {flood}><title>Flood</title>"
+                f"<link>https://e.example/a</link></item></channel></rss>").encode()
+
+    with pytest.raises(RefusedDocument, match=r"<item> has 100,000 attributes"):
+        parse_feed(with_attributes(100_000), feed="t", language="en", now=NOW, fast_path=fast_path)
+    ordinary = parse_feed(with_attributes(20), feed="t", language="en", now=NOW, fast_path=fast_path)
+    assert [i.title for i in ordinary.items] == ["Flood"]
+
+
 def test_include_and_exclude_keywords_filter_items():
     kept = parse("wire.xml", include=["export"]).items
     assert [i.title for i in kept] == ["US weighs new chip export controls"]

@@ -17,7 +17,7 @@ from ..model import Item
 from ..sanitize import clean_html_to_text, one_line, sanitize_html
 from ..urls import canonical_url, safe_url
 from .dates import bounded, chinese_cst, from_struct, read_cjk_or_epoch
-from .decode import Decoded, as_utf8_xml, decode_document, refuse_entity_declarations
+from .decode import Decoded, as_utf8_xml, decode_document, refuse_attribute_floods, refuse_entity_declarations
 from .fastpath import Document, read_common_feed
 from .trim import trim
 
@@ -48,6 +48,7 @@ def parse_feed(raw: bytes, *, feed: str, language: str, now: datetime, content_t
     xml = as_utf8_xml(decoded.text)
     document = read_common_feed(xml, base_url) if fast_path else None
     if document is None:
+        refuse_attribute_floods(xml)
         document = _read_with_feedparser(xml, base_url)
     return _normalise(document, decoded, trimmed.note, feed=feed, language=language, now=now,
                       max_items=max_items, include=include, exclude=exclude)

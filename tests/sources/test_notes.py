@@ -52,6 +52,19 @@ def test_wrong_types_and_aliases_are_reported(tmp_path):
     assert note.priority == 0 and note.urls == []
 
 
+def test_markdown_nested_too_deeply_is_kept_as_plain_text_with_a_warning(tmp_path):
+    """Lists nested 700 deep (under half a megabyte) exhaust Python-Markdown's recursion."""
+    deep = "\n".join("  " * level + f"- level {level}" for level in range(700))
+    write(tmp_path, "deep.md", f"---\ntitle: Deep\nweek: 2025-W05\n---\nBefore <b>bold</b>.\n\n{deep}\n")
+    write(tmp_path, "fine.md", "---\ntitle: Fine\nweek: 2025-W05\n---\nBody.\n")
+    read = read_notes(tmp_path, TZ)
+    assert [n.title for n in read.notes] == ["Deep", "Fine"]
+    deep_note = read.notes[0]
+    assert "level 0" in deep_note.body_html and "level 200" in deep_note.body_html and "&lt;b&gt;bold&lt;/b&gt;" in deep_note.body_html
+    (problem,) = read.problems
+    assert problem.path.endswith("deep.md") and "too deeply" in problem.message and problem.severity == "warning"
+
+
 def test_raw_html_in_a_note_is_sanitised(tmp_path):
     write(tmp_path, "x.md", "---\ntitle: t\nweek: 2025-W05\n---\n<script>alert(1)</script><a href=\"javascript:x\">l</a>\n")
     (note,) = read_notes(tmp_path, TZ).notes

@@ -8,6 +8,7 @@ guessed, and each guess is reported as a warning.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -92,13 +93,26 @@ def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None) -> tuple[Not
     return note, problems
 
 
+def _render_body(body: str, shown: str, problems: list[Problem]) -> str:
+    """Markdown that Python-Markdown cannot take (lists nested a few hundred deep exhaust its
+    recursion) is kept as plain paragraphs: the note's words reach the issue either way."""
+    try:
+        return render_markdown(body)
+    except Exception as exc:  # noqa: BLE001 - one odd note must never stop the issue
+        reason = "it nests lists or quotes too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+        problems.append(Problem(shown, None, f"could not be read as Markdown ({reason}); its text is shown as plain "
+                                             "paragraphs. Flatten the nesting", "warning"))
+        paragraphs = (p.strip() for p in re.split(r"\n\s*\n", body))
+        return sanitize_html("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
+
+
 def render_markdown(body: str) -> str:
     """Markdown to sanitised HTML; Obsidian embeds and wiki links become text, bare URLs links."""
     body = _EMBED.sub(lambda m: f"*(embedded: {m.group(1).strip()})*", body)
     body = _WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), body)
     body = _autolink(body)
-    html = markdown.markdown(body, extensions=["footnotes", "tables", "fenced_code", "sane_lists"], output_format="html")
-    return sanitize_html(html)
+    rendered = markdown.markdown(body, extensions=["footnotes", "tables", "fenced_code", "sane_lists"], output_format="html")
+    return sanitize_html(rendered)
 
 
 def _autolink(body: str) -> str:
@@ -126,8 +140,8 @@ def _from_front_matter(path: Path, shown: str, meta: dict, lines: dict, body: st
         bad(key, f"expected text, got {type(value).__name__}")
         return ""
 
-    html = render_markdown(body)
-    note = Note(path=shown, title=text_field("title"), body_html=html, body_text=html_to_text(html))
+    body_html = _render_body(body, shown, problems)
+    note = Note(path=shown, title=text_field("title"), body_html=body_html, body_text=html_to_text(body_html))
     note.date = _when(meta.get("date"), tz, lambda m: bad("date", m))
     if meta.get("week") is not None:
         try:
@@ -169,11 +183,11 @@ def _guessed(path: Path, shown: str, text: str, tz: ZoneInfo, problems: list[Pro
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if first and one_line(first.lstrip("# ")) == title:
         body = text.split(first, 1)[1]
-    html = render_markdown(_plain_text_paragraphs(body) if path.suffix.lower() == ".txt" else body)
+    body_html = _render_body(_plain_text_paragraphs(body) if path.suffix.lower() == ".txt" else body, shown, problems)
     when, how = _guess_date(path, text, tz)
     problems.append(Problem(shown, 1, f"no front matter: title taken from the first line ('{one_line(title, 60)}'); {how}. "
                                       "Add a --- front matter block with title: and date: to be sure", "warning"))
-    return Note(path=shown, title=title, body_html=html, body_text=html_to_text(html), date=when)
+    return Note(path=shown, title=title, body_html=body_html, body_text=html_to_text(body_html), date=when)
 
 
 _BULLET = re.compile(r"^(\s*)[•·▪◦‣]\s+")

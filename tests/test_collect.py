@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -125,9 +127,6 @@ def test_a_failed_write_is_raised_not_swallowed(feed_server, tmp_path, monkeypat
 
 def test_collect_from_a_thread_takes_its_workers_from_a_fork_server(feed_server, tmp_path, monkeypatch):
     """The scheduler daemon collects from one of its threads; forking there could copy a held lock."""
-    import multiprocessing
-    import threading
-
     feeds = "".join(f'  - {{name: "Wire {n}", url: "{feed_server.url(f"wire.xml?copy={n}")}"}}\n' for n in range(10))
     edition = load_edition(write_edition(tmp_path / "ed", SECTIONS + "feeds:\n" + feeds))
     methods: list[str] = []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import threading
 import time
 import urllib.request
@@ -12,7 +15,7 @@ from playwright.sync_api import expect
 
 from whalewatch.render.env import PACKAGE_TEMPLATES
 from whalewatch.serve import serve
-from tests.conftest import run_cli
+from tests.conftest import WHALEWATCH, run_cli
 
 RELOAD_TIMEOUT_MS = 15_000
 
@@ -138,13 +141,6 @@ def test_a_fetch_while_previewing_refreshes_the_page(preview, page, tmp_path):
 
 
 def test_the_serve_command_binds_loopback_by_default(fetched_sample):
-    import re
-    import subprocess
-
-    from tests.conftest import WHALEWATCH
-
-    import os
-
     process = subprocess.Popen(WHALEWATCH + ["--config", str(fetched_sample), "serve", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, COLUMNS="200"))
     try:

@@ -235,20 +235,19 @@ def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, 
 
 
 def _outcome(feed: Feed, result: Fetched, parsed: "Parsed | str | None", now: datetime) -> tuple[FeedRecord, FeedOutcome]:
-    """What to store for a feed, and what to tell the operator (new-item counts come from the store)."""
+    """What to store for a feed, and what to tell the operator. The outcome starts as "failed"; for a
+    feed without an error the writer makes it new or unchanged once the store has counted new items."""
     outcome = FeedOutcome(feed.name, "failed", seconds=result.elapsed)
     source = feed.url or feed.file
     if result.error:
         outcome.error = result.error
     elif result.not_modified:
-        outcome.status = "unchanged"
         return FeedRecord(feed.name, source, now, 304, result.etag, result.last_modified), outcome
     elif isinstance(parsed, str) or parsed is None:
         outcome.error = parsed or "no response"
     else:
         outcome.items = len(parsed.items)
         outcome.warnings = parsed.warnings
-        outcome.status = "unchanged"
         return FeedRecord(feed.name, source, now, result.status or 200, result.etag, result.last_modified,
                           parsed.items), outcome
     return FeedRecord(feed.name, source, now, result.status, error=outcome.error), outcome

@@ -99,9 +99,12 @@ def _render_body(body: str, shown: str, problems: list[Problem]) -> str:
     try:
         return render_markdown(body)
     except Exception as exc:  # noqa: BLE001 - one odd note must never stop the issue
-        reason = "it nests lists or quotes too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, RecursionError):
+            reason, advice = "it nests lists or quotes too deeply", "Flatten the nesting"
+        else:
+            reason, advice = f"{type(exc).__name__}: {exc}", "Simplify the Markdown"
         problems.append(Problem(shown, None, f"could not be read as Markdown ({reason}); its text is shown as plain "
-                                             "paragraphs. Flatten the nesting", "warning"))
+                                             f"paragraphs. {advice}", "warning"))
         paragraphs = (p.strip() for p in re.split(r"\n\s*\n", body))
         return sanitize_html("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
 

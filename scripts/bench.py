@@ -348,6 +348,79 @@ RESULT = {{}}
 """)
 
 
+def make_week(config: Path, week_items: int, week: str, seed: int = 13) -> None:
+    """A week as news arrives: events covered by one to five reports each (one report in seven in
+    Chinese), titles mixing the event's own names with the beat's common words, from 50 feeds."""
+    child(f"""
+import random
+from datetime import timedelta, timezone
+from whalewatch.config import load_edition
+from whalewatch.model import Item
+from whalewatch.store import Store
+from whalewatch.weeks import Week
+words, zh = {WORDS!r}, {ZH_PHRASES!r}
+rng = random.Random({seed})
+syllables = "ka lo mi ne sa tu re vo zi pa an el or us ta ko bi da fe gu hi ju ly wu".split()
+han = [chr(c) for c in range(0x4e00, 0x4e00 + 3000)]
+edition = load_edition({str(config)!r})
+start, end = Week.parse({week!r}).window(timezone.utc)
+items, n = [], 0
+while n < {week_items}:
+    names = ["".join(rng.choice(syllables) for _ in range(4)).capitalize() for _ in range(2)]
+    zh_names = ["".join(rng.choice(han) for _ in range(3)) for _ in range(2)]
+    when = start + timedelta(seconds=rng.randint(0, 6 * 86400))
+    common = [rng.choice(words) for _ in range(40)]
+    for report in range(min(rng.randint(1, 5), {week_items} - n)):
+        if rng.random() < 1 / 7:
+            title = "".join(zh_names) + rng.choice(zh) + "".join(rng.sample(han, 4))
+            text = "，".join(zh_names + rng.sample(zh, 3)) + "。" + "".join(rng.choice(han) for _ in range(60))
+        else:
+            title = " ".join(names + rng.sample(common, 6)).capitalize()
+            text = " ".join(names + rng.sample(common, 25) + [rng.choice(words) for _ in range(30)])
+        moment = when + timedelta(minutes=rng.randint(0, 2000))
+        items.append(Item(key=f"k{{n}}", feed=f"feed{{n % 50}}", url=f"https://bench.example/{{n}}",
+                          canonical_url=f"https://bench.example/{{n}}", guid=f"g{{n}}", title=title,
+                          summary_html=f"<p>{{text}}</p>", summary_text=text, author="", published=moment,
+                          first_seen=moment, date=min(moment, end - timedelta(seconds=1))))
+        n += 1
+with Store(edition.store_path) as store:
+    store.add_items(items)
+RESULT = {{}}
+""")
+
+
+def week_stage(config: Path, week: str) -> dict:
+    """A whole ``whalewatch build`` of the week (every format, the PDF included), as a user runs it."""
+    return child(f"""
+import subprocess, sys, time, resource
+started = time.perf_counter()
+subprocess.run([sys.executable, "-m", "whalewatch.cli", "--config", {str(config)!r}, "build", "--week", {week!r}],
+               check=True, capture_output=True)
+RESULT = {{"seconds": time.perf_counter() - started,
+          "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}
+""")
+
+
+def week_rows(work: Path, args: argparse.Namespace) -> list[Row]:
+    """Build time and peak memory of one week holding 1k, 5k and 20k items: folding must not compare every pair."""
+    week, results = "2026-W10", {}
+    for size in args.week_sizes:
+        config = write_edition(work / f"week-{size}", [])
+        make_week(config, size, week)
+        results[size] = median_run([week_stage(config, week) for _ in range(args.build_runs)])
+        print(f"  whole build of a week of {size:,} items: {results[size]['seconds']:.2f} s, "
+              f"peak {results[size]['peak_mb']:.0f} MB", flush=True)
+    small, large = min(results), max(results)
+    rows = [Row(f"build, week of {size:,} items", f"{results[size]['seconds']:.2f} s",
+                f"peak {results[size]['peak_mb']:.0f} MB", "", "<= 3 s, <= 300 MB" if size == large else "",
+                results[size]["seconds"] <= 3 and results[size]["peak_mb"] <= 300 if size == large else None)
+            for size in sorted(results)]
+    ratio = results[large]["seconds"] / results[small]["seconds"]
+    rows.append(Row(f"build, week of {large:,} vs {small:,} items", f"{results[large]['seconds']:.2f} s",
+                    f"{results[small]['seconds']:.2f} s", f"{ratio:.1f}x", "<= 25x", ratio <= 25))
+    return rows
+
+
 def build_stage(config: Path, week: str) -> dict:
     return child(f"""
 import time
@@ -448,6 +521,7 @@ def run(args: argparse.Namespace) -> list[Row]:
         finally:
             server.terminate()
         rows += build_rows(work, args)
+        rows += week_rows(work, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return rows
@@ -557,11 +631,14 @@ def main() -> int:
     parser.add_argument("--build-runs", type=int, default=3, help="fresh processes per build measurement (the median is shown)")
     parser.add_argument("--collect-runs", type=int, default=3, help="cold and warm collects measured (the median is shown)")
     parser.add_argument("--preview-rounds", type=int, default=3)
+    parser.add_argument("--week-sizes", type=lambda v: [int(n) for n in v.split(",")], default=[1_000, 5_000, 20_000],
+                        help="items in the weeks whose whole build is timed, e.g. 1000,5000,20000")
     args = parser.parse_args()
     if args.quick:
         args.feeds, args.items, args.latency, args.rss2email = 24, 10, 0.01, False
         args.small_store, args.large_store, args.week_items, args.pdf_rounds, args.preview_rounds = 2_000, 10_000, 100, 1, 1
         args.build_runs = args.collect_runs = 1
+        args.week_sizes = [200, 1_000]
     rows = run(args)
     print_table(rows, args)
     return 0

@@ -13,7 +13,8 @@ import sys
 from tests.conftest import ROOT
 
 MEASURES = ["our parse, one process", "our parse, 2 processes", "cold collect", "warm collect (all 304)", "warm collect vs its network floor", "memory, cold collect", "vs rss2email", "build, 10k-item store",
-            "build, 10k vs 2k store", "memory, build at 10k", "PDF step", "preview rebuilt and reloaded"]
+            "build, 10k vs 2k store", "memory, build at 10k", "PDF step", "preview rebuilt and reloaded",
+            "build, week of 200 items", "build, week of 1,000 items", "build, week of 1,000 vs 200 items"]
 
 
 def test_quick_mode_measures_everything_and_prints_the_table():

@@ -62,3 +62,11 @@ def test_the_sample_and_new_editions_share_the_root_editions_default_sections():
     sections = [load_edition(path).config.model_dump()["sections"]
                 for path in (ROOT / "feeds.yaml", SAMPLES / "feeds.yaml", ROOT / "src" / "whalewatch" / "skeleton" / "feeds.yaml")]
     assert sections[0] == sections[1] == sections[2], "keep the three copies of the default sections in step"
+
+
+def test_the_glossary_takes_one_meaning_per_term_and_names_the_clash():
+    config = parse_config(MINIMAL_SECTIONS + "glossary:\n  DeepSeek: [深度求索]\n  Moonshot AI: 月之暗面\n", "feeds.yaml")
+    assert config.glossary == {"DeepSeek": ["深度求索"], "Moonshot AI": ["月之暗面"]}
+    text = MINIMAL_SECTIONS + "glossary:\n  DeepSeek: [深度求索]\n  Moonshot AI: [深度求索]\n"
+    (message,) = problems(text)
+    assert "glossary" in message and "'深度求索' is listed under both 'DeepSeek' and 'Moonshot AI'" in message

@@ -1,6 +1,6 @@
-"""The editorial merge measured on the labelled set (tests/data/eval), with floors just below today's figures.
-
-`make eval` prints the same figures with every error listed; this test keeps them from quietly regressing.
+"""The editorial merge measured on the labelled set (tests/data/eval), split by event into a tuning
+half and a held-out half. Floors sit just below today's held-out figures (the targets of `make eval`
+are higher): this test keeps them from quietly regressing, on data nobody tuned on.
 """
 
 from __future__ import annotations
@@ -8,29 +8,47 @@ from __future__ import annotations
 import pytest
 
 from whalewatch.config import load_edition
-from whalewatch.evaluate import evaluate, load_labelled
+from whalewatch.evaluate import HALVES, evaluate, half_of, load_labelled, split
 from tests.conftest import DATA, ROOT
 
-FLOORS = {"precision": 0.97, "recall": 0.89, "placement": 0.90}
+HELD_OUT_FLOORS = {"precision": 0.88, "recall": 0.88, "placement": 0.94}
 
 
 @pytest.fixture(scope="module")
-def scores():
+def labelled():
     config = load_edition(ROOT / "feeds.yaml").config
-    items, truth, near_misses = load_labelled(DATA / "eval" / "stories.yaml", config)
-    return evaluate(config, items, truth, near_misses)
+    return config, load_labelled(DATA / "eval" / "stories.yaml", config)
 
 
-def test_the_labelled_set_is_as_big_and_varied_as_promised(scores):
-    assert scores.items >= 150 and scores.events >= 60 and scores.near_misses >= 20
+@pytest.fixture(scope="module")
+def held_out(labelled):
+    config, (items, truth, near_misses) = labelled
+    return evaluate(config, *split(items, truth, near_misses)["held-out"])
 
 
-@pytest.mark.parametrize("measure", sorted(FLOORS))
-def test_folding_and_placement_stay_above_their_floors(scores, measure):
-    assert getattr(scores, measure) >= FLOORS[measure], f"{measure} fell to {getattr(scores, measure):.3f}; run `make eval -v`"
+def test_the_labelled_set_is_as_big_and_varied_as_promised(labelled):
+    _, (items, truth, near_misses) = labelled
+    assert len(items) >= 150 and len({t.event for t in truth.values()}) >= 60 and len(near_misses) >= 20
 
 
-def test_releases_that_share_words_are_never_folded(scores):
+def test_the_halves_split_by_event_and_each_holds_a_fair_share(labelled):
+    _, (items, truth, near_misses) = labelled
+    halves = split(items, truth, near_misses)
+    events = {half: {label.event for label in halves[half][1].values()} for half in HALVES}
+    assert not events["tuning"] & events["held-out"]
+    assert all(len(events[half]) >= 25 for half in HALVES)
+    assert {half_of(e) for e in events["held-out"]} == {"held-out"}
+
+
+@pytest.mark.parametrize("measure", sorted(HELD_OUT_FLOORS))
+def test_held_out_folding_and_placement_stay_above_their_floors(held_out, measure):
+    value = getattr(held_out, measure)
+    assert value >= HELD_OUT_FLOORS[measure], f"held-out {measure} fell to {value:.3f}; run `make eval VERBOSE=1`"
+
+
+def test_releases_that_share_words_are_never_folded(labelled):
+    config, (items, truth, near_misses) = labelled
+    scores = evaluate(config, items, truth, near_misses)
     releases = {("v3-release", "v3-0324"), ("v3-0324", "v31"), ("v31", "v32-exp"), ("r1-release", "r1-0528"),
                 ("r1-release", "kimi-k15"), ("diffusion-rule", "diffusion-rescinded"), ("h20-licence", "h20-resume")}
     assert not releases & set(scores.near_misses_folded)

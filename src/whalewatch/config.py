@@ -195,6 +195,27 @@ class Config(Strict):
     fetch: Fetch = Fetch()
     email: Email = Email()
     schedule: Schedule = Schedule()
+    # The editor's names: a canonical name and the other ways feeds write it (深度求索 = DeepSeek).
+    glossary: dict[str, list[str] | str] = {}
+
+    @field_validator("glossary")
+    @classmethod
+    def _glossary(cls, glossary: dict[str, list[str] | str]) -> dict[str, list[str]]:
+        owner: dict[str, str] = {}
+        cleaned: dict[str, list[str]] = {}
+        for name, aliases in glossary.items():
+            if not str(name).strip():
+                raise ValueError("a glossary entry needs a name before the colon, e.g. 'DeepSeek: [深度求索]'")
+            aliases = [aliases] if isinstance(aliases, str) else aliases
+            for alias in [name, *aliases]:
+                key = alias.strip().casefold()
+                if not key:
+                    raise ValueError(f"glossary entry '{name}' has an empty alias; remove it")
+                if key in owner and owner[key] != name:
+                    raise ValueError(f"'{alias}' is listed under both '{owner[key]}' and '{name}'; a term can mean one thing")
+                owner[key] = name
+            cleaned[name] = [a.strip() for a in aliases]
+        return cleaned
 
     @field_validator("sections")
     @classmethod

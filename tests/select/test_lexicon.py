@@ -1,0 +1,82 @@
+"""The dictionary path: Chinese meets English through CC-CEDICT, OpenCC and jieba, and names no
+dictionary knows through the edition's glossary. No event's vocabulary is in code, so these
+sentences are ones the code was never told about."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from whalewatch.model import Item
+from whalewatch.select.fold import fold, fold_explained, similar
+from whalewatch.select.lexicon import Lexicon, romanised, to_simplified
+from whalewatch.urls import canonical_url
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=timezone.utc)
+
+
+def item(key: str, title: str, summary: str = "", hours: int = 0) -> Item:
+    url = f"https://{key}.example/story"
+    return Item(key=key, feed=key, url=url, canonical_url=canonical_url(url), guid="", title=title, summary_html="",
+                summary_text=summary, author="", published=None, first_seen=T0, date=T0 + timedelta(hours=hours))
+
+
+def clusters(items: list[Item], lexicon: Lexicon | None = None) -> list[set[str]]:
+    return sorted(({i.key for i in c} for c in fold(items, lexicon=lexicon)), key=sorted)
+
+
+def test_traditional_and_taiwanese_usage_become_mainland_simplified():
+    assert to_simplified("輝達發表新晶片") == "英伟达发表新芯片"
+
+
+def test_a_dictionary_gloss_joins_chinese_and_english_words():
+    words = {w.text: w.glosses for w in Lexicon().words("土耳其发生强烈地震")}
+    assert "earthquak" in words["地震"] and "turkey" in words["土耳其"]
+
+
+def test_a_name_the_dictionary_lacks_is_romanised_from_its_readings():
+    assert romanised("梁文锋") == {"liang", "wenfeng"}
+
+
+def test_a_traditional_and_a_simplified_report_of_one_event_fold():
+    found = clusters([
+        item("tw", "輝達宣布在台灣興建新的人工智慧超級電腦", "輝達執行長黃仁勳在台北宣布，將與台積電合作興建超級電腦。"),
+        item("cn", "英伟达宣布在台湾兴建新的人工智能超级计算机", "英伟达首席执行官黄仁勋在台北宣布，将与台积电合作兴建超级计算机。", hours=2),
+    ])
+    assert found == [{"cn", "tw"}]
+
+
+def test_an_english_and_a_chinese_report_of_an_event_beyond_ai_fold():
+    found = clusters([
+        item("en", "Powerful earthquake strikes eastern Turkey, killing hundreds",
+             "The magnitude 7.8 earthquake struck near the Syrian border before dawn; rescuers search collapsed buildings."),
+        item("zh", "土耳其东部发生7.8级强烈地震 数百人遇难", "地震在黎明前袭击叙利亚边境附近，救援人员在倒塌的建筑中搜救。", hours=3),
+        item("other", "Central bank raises interest rates to curb inflation",
+             "The bank lifted its benchmark rate by half a point, citing persistent price pressure.", hours=5),
+    ])
+    assert {"en", "zh"} in found and {"other"} in found
+
+
+def test_two_events_sharing_only_a_company_name_stay_apart():
+    found = clusters([
+        item("chip", "华为发布新款昇腾人工智能芯片", "华为在深圳发布新一代昇腾芯片，用于训练大模型。"),
+        item("phone", "Huawei shipments of smartphones rise in Europe", "The company sold more handsets in Germany and Spain.", hours=4),
+    ])
+    assert found == [{"chip"}, {"phone"}]
+
+
+def test_the_glossary_names_what_no_dictionary_knows():
+    zh = item("zh", "月之暗面获得新一轮融资", "月之暗面完成新一轮融资。")
+    en = item("en", "Moonshot AI raises a new funding round", "The Beijing start-up behind Kimi closed the round.", hours=1)
+    glossary = Lexicon({"Moonshot AI": ["月之暗面"]})
+    assert "月之暗面=ai/moonshot" in fold_explained([zh, en], lexicon=glossary).reasons["zh"][0]
+    assert similar(zh, en, glossary) > similar(zh, en, Lexicon()) + 0.2
+    assert to_simplified("昇腾芯片") == "昇腾芯片"
+
+
+def test_explain_names_the_words_that_joined_two_reports():
+    result = fold_explained([
+        item("zh", "土耳其东部发生7.8级强烈地震 数百人遇难", "地震在黎明前袭击叙利亚边境附近。"),
+        item("en", "Powerful earthquake strikes eastern Turkey, killing hundreds", "The quake struck near the Syrian border.", hours=1),
+    ])
+    (reasons,) = result.reasons.values()
+    assert "地震=earthquak" in reasons[0] and "joined by wording" in reasons[0]

@@ -47,7 +47,7 @@ class Note:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     priority: int = 0
-    kind: str = "note"           # note | intro
+    kind: str = "note"           # note | intro | pick (one link of a link list) | background (a topic file) | essay
     pin: bool = False
     exclude: bool = False
     translated_title: str = ""
@@ -55,6 +55,15 @@ class Note:
     source: str = ""
     data: dict[str, Any] = field(default_factory=dict)   # other front matter, for custom sections
     warnings: list[str] = field(default_factory=list)
+    origin: str = ""             # the file a note came from (a link list gives many notes)
+    line: int | None = None      # ... and the line, for one link of a list
+    shape: str = ""              # how the file was read: note, links, topic or essay
+    guesses: list[str] = field(default_factory=list)     # what was guessed rather than said in front matter
+    lead: str = ""               # an essay's first sentences
+    subtitle: str = ""
+    aliases: list[str] = field(default_factory=list)    # other names of a topic's subject
+    slug: str = ""               # a background page's or an essay's file name in the archive
+    undated: bool = False        # a link of a list with no date of its own: it is dated when first read
 
 
 @dataclass
@@ -92,7 +101,8 @@ class Story:
     previously: dict[str, Any] | None = None
     data: dict[str, Any] = field(default_factory=dict)
     canonical_url: str = ""
-    kind: str = "feed"               # feed: from feeds (maybe annotated); note: from a note alone
+    kind: str = "feed"               # feed: from feeds (maybe annotated); note: from a note alone; pick; essay
+    background: list[dict[str, str]] = field(default_factory=list)   # {title, path}: background pages it names
 
 
 @dataclass

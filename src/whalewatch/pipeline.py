@@ -24,7 +24,8 @@ from .render.write import clean_leftovers, write_folder_atomic
 from .reporter import Reporter
 from .select import History, assemble_issue
 from .select.assemble import notes_in_week
-from .sources.notes import read_notes
+from .sources.notes import NotesRead, read_notes
+from .render.pages import link_stories, pages_of, write_pages
 from .store import Store
 from .urls import canonical_url
 from .weeks import Week
@@ -64,13 +65,42 @@ def history_of(output_dir: Path) -> History:
     return history
 
 
+def edition_notes(edition: Edition, store: Store | None = None, now: datetime | None = None) -> NotesRead:
+    """The editor's notes, with each link of a link list moved to the week a feed carried it in:
+    that is the story it annotates, whatever date the line gave. A link with no date of its own
+    keeps the week it was first read in (kept in the store), so editing the list moves nothing."""
+    read = read_notes(edition.notes_dir, edition.tz)
+    picks = [n for n in read.notes if n.kind == "pick" and n.urls]
+    undated = [n for n in picks if n.undated]
+    if store is not None and undated:
+        first = store.first_seen_links([(n.origin, canonical_url(n.urls[0]), n.date or now or _now()) for n in undated])
+        for note in undated:
+            seen = first[(note.origin, canonical_url(note.urls[0]))]
+            if seen != note.date:
+                note.guesses.insert(0, f"first read when the list was dated {seen.astimezone(edition.tz):%Y-%m-%d}: that week")
+            note.date = seen
+    if store is not None and picks:
+        carried: dict[str, datetime] = {}
+        for item in store.items_by_canonical(sorted({canonical_url(n.urls[0]) for n in picks})):
+            if item.canonical_url not in carried or item.date < carried[item.canonical_url]:
+                carried[item.canonical_url] = item.date
+        for note in picks:
+            when = carried.get(canonical_url(note.urls[0]))
+            if when is not None:
+                note.date, note.week = when, None
+                note.guesses.insert(0, f"a feed carried this link on {when.astimezone(edition.tz):%Y-%m-%d}: that week")
+    return read
+
+
 def make_issue(edition: Edition, week: Week, now: datetime | None = None) -> tuple[Issue, list[Problem], list[str]]:
     """Select and merge one week without rendering anything: used by build, check, serve and explain."""
-    read = read_notes(edition.notes_dir, edition.tz)
     start, end = week.window(edition.tz)
     items = []
-    if edition.store_path.exists():   # check and serve must not create a store as a side effect
+    if not edition.store_path.exists():   # check and serve must not create a store as a side effect
+        read = edition_notes(edition)
+    else:
         with Store(edition.store_path) as store:
+            read = edition_notes(edition, store, now)
             items = store.items_between(start, end)
             wanted = [canonical_url(u) for n in notes_in_week(read.notes, week, edition.tz) for u in n.urls if not n.exclude]
             items += store.items_by_canonical(wanted)
@@ -111,7 +141,16 @@ def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, w
         folder = out / str(week)
         write_folder_atomic(folder, files)
         write_archive(renderer, out, **archive_settings(edition))
+        write_note_pages(edition, renderer)
     return BuildReport(issue, problems + renderer.problems, folder, files, dropped)
+
+
+def write_note_pages(edition: Edition, renderer: Renderer) -> None:
+    """Background pages and essays in full, beside the issues that link to them."""
+    pages = pages_of(read_notes(edition.notes_dir, edition.tz).notes, edition.config.briefing.timezone)
+    link_stories(pages, read_issues(edition.output_dir))
+    write_pages(renderer, edition.output_dir, pages, title=edition.config.briefing.title,
+                language=edition.config.briefing.language)
 
 
 def archive_settings(edition: Edition) -> dict[str, str]:
@@ -152,6 +191,72 @@ def check(edition: Edition, week: Week) -> list[Problem]:
     seen = {(p.path, p.line) for p in problems}
     problems += [p for p in renderer.problems if (p.path, p.line) not in seen]
     return problems
+
+
+# -- notes ------------------------------------------------------------------------------------
+
+@dataclass
+class NoteReading:
+    """How one note was read, for ``whalewatch notes``: what a person would ask of a guess."""
+
+    path: str
+    shape: str
+    kind: str
+    title: str
+    week: str
+    link: str
+    outcome: str                 # the story it annotates, the story it became, or the page it is
+    guesses: list[str]
+
+
+def notes_report(edition: Edition) -> tuple[list[NoteReading], list[Problem]]:
+    """Every note with its shape, its week and where it went: each week the notes fall in is
+    assembled as a build would assemble it, so 'annotates' means what the issue will show."""
+    store = Store(edition.store_path) if edition.store_path.exists() else None
+    try:
+        read = edition_notes(edition, store)
+    finally:
+        if store is not None:
+            store.close()
+    weeks: dict[str, Week] = {}
+    for note in read.notes:
+        week = _week_of(note, edition)
+        if week is not None:
+            weeks[str(week)] = week
+    placed: dict[str, str] = {}
+    for name, week in sorted(weeks.items()):
+        if week.minus(edition.first_week) < 0:
+            continue
+        issue, _, _ = make_issue(edition, week)
+        for story in issue.all_stories():
+            for note in story.notes:
+                kind = "annotates" if story.kind == "feed" else "is the story"
+                placed.setdefault(note.path, f"{kind} '{story.title[:60]}' ({name}, {story.section})")
+            for reason in story.reasons:
+                if reason.startswith("from the note "):
+                    placed.setdefault(reason.removeprefix("from the note "), f"is the story '{story.title[:60]}' ({name}, {story.section})")
+    rows = []
+    for note in read.notes:
+        week = _week_of(note, edition)
+        if note.kind == "background":
+            outcome = f"background page background/{note.slug}.html"
+        elif note.kind == "essay":
+            outcome = f"lead in the issue, whole text at essays/{note.slug}.html"
+        elif note.kind == "intro":
+            outcome = "the issue's introduction"
+        else:
+            outcome = placed.get(note.path, "not in any issue (dropped, excluded or before the first issue)")
+        rows.append(NoteReading(note.path, note.shape or note.kind, note.kind, note.title, str(week) if week else "",
+                                note.urls[0] if note.urls else "", outcome, note.guesses))
+    return rows, read.problems
+
+
+def _week_of(note, edition: Edition) -> Week | None:  # noqa: ANN001
+    if note.kind == "background":
+        return None
+    if note.week:
+        return Week.parse(note.week)
+    return Week.containing(note.date, edition.tz) if note.date else None
 
 
 # -- deliver ----------------------------------------------------------------------------------

@@ -31,7 +31,11 @@ _ATTRS = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
+    "sup": {"id"},            # footnote markers and footnotes: ids of the fn:/fnref: form only (see the filter)
+    "li": {"id"},
 }
+_OWN_PAGE = re.compile(r"\.\./(?:background|essays)/[\w\u3400-\u9fff-]{1,80}\.html")
+_FOOTNOTE_ID = re.compile(r"(?:fn|fnref\d*)(?::|-)[\w.:-]{1,60}")
 _SCHEMES = {"http", "https", "mailto"}
 
 
@@ -40,6 +44,12 @@ def _url_filter(base_url: str):  # noqa: ANN202 - nh3's callback type
     resolved against the item's own address (feedparser's resolver is switched off: we do it here)."""
 
     def check(tag: str, attr: str, value: str) -> str | None:
+        if attr == "id":
+            return value if _FOOTNOTE_ID.fullmatch(value) else None
+        if attr == "href" and _OWN_PAGE.fullmatch(value):
+            return value                   # a background page or an essay of the edition's own archive
+        if attr == "href" and value.startswith("#"):
+            return value if _FOOTNOTE_ID.fullmatch(value[1:]) else None     # a footnote's link within the page
         if attr in ("href", "src"):
             if base_url and not _HAS_SCHEME.match(value.strip()):
                 value = urljoin(base_url, html.unescape(value.strip()))

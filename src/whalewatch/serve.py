@@ -187,6 +187,42 @@ class Preview:
                 f"{html.escape(message)}</pre><p>Fix the file and save: this page reloads by itself.</p></main></body></html>")
         return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
 
+    def notes_page(self) -> Page:
+        """The notes panel: how every note was read and where it went, as ``whalewatch notes`` prints it."""
+        generation = self.generation
+        if self.edition is None:
+            return self._error_page("", "", self.config_error, generation)
+        from .pipeline import notes_report
+
+        rows, problems = notes_report(self.edition)
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(value)}</td>" for value in (row.path, row.shape, row.week, row.title))
+            + f"<td>{html.escape(row.link)}</td><td>{html.escape(row.outcome)}"
+            + (f"<br><small>{html.escape('; '.join(row.guesses))}</small>" if row.guesses else "") + "</td></tr>"
+            for row in rows)
+        warnings = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+        body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Notes · preview</title></head>"
+                f"<body style='font:14px/1.5 system-ui,sans-serif;margin:1em 2em'><p><a href='/'>all weeks</a></p>"
+                f"<h1>How the notes were read</h1>{'<ul class=whalewatch-error>' + warnings + '</ul>' if warnings else ''}"
+                f"<table class='notes' border='1' cellpadding='4' style='border-collapse:collapse'><tr><th>note</th><th>shape</th>"
+                f"<th>week</th><th>title</th><th>link</th><th>goes to</th></tr>{cells}</table>{RELOAD_SCRIPT % generation}</body></html>")
+        return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
+
+    def note_page(self, folder: str, slug: str) -> Page:
+        """A background page or an essay in full, as the archive will have it."""
+        if self.edition is None:
+            return self._error_page("", "", self.config_error, self.generation)
+        from .render.pages import FOLDERS, pages_of, render_pages
+        from .sources.notes import read_notes
+
+        pages = pages_of(read_notes(self.edition.notes_dir, self.edition.tz).notes, self.edition.config.briefing.timezone)
+        files = render_pages(renderer_for(self.edition), pages, title=self.edition.config.briefing.title,
+                             language=self.edition.config.briefing.language)
+        body = files.get(folder, {}).get(f"{slug}.html") if folder in FOLDERS.values() else None
+        if body is None:
+            return Page(404, b"no such page: see /notes for the background pages and essays", "text/plain; charset=utf-8")
+        return Page(200, body, "text/html; charset=utf-8")
+
     def weeks(self) -> list[tuple[str, str]]:
         """The draft week first, then every week with a built issue, items or notes, newest first."""
         if self.edition is None:
@@ -210,7 +246,8 @@ class Preview:
         title = html.escape(self.edition.config.briefing.title)
         body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} · preview</title></head>"
                 f"<body style='font:15px/1.6 system-ui,sans-serif;max-width:48em;margin:2em auto'>"
-                f"<h1>{title} · preview</h1><p>{html.escape(display_path(self.config_path))}</p><ul>{rows}</ul>"
+                f"<h1>{title} · preview</h1><p>{html.escape(display_path(self.config_path))} · "
+                f"<a href='/notes'>how the notes were read</a></p><ul>{rows}</ul>"
                 f"{RELOAD_SCRIPT % generation}</body></html>")
         return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
 
@@ -332,6 +369,11 @@ def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
                 return self._send(Page(200, json.dumps({"generation": generation}).encode(), "application/json"))
             if url.path in ("/", "/index.html"):
                 return self._send(preview.index())
+            if url.path == "/notes":
+                return self._send(preview.notes_page())
+            page_path = re.fullmatch(r"/(background|essays)/([\w\u3400-\u9fff-]{1,80})\.html", url.path)
+            if page_path:
+                return self._send(preview.note_page(page_path.group(1), page_path.group(2)))
             match = _WEEK_PATH.match(url.path)
             if match and match.group(2) in FORMATS:
                 raw = "raw" in parse_qs(url.query)

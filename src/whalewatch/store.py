@@ -18,7 +18,7 @@ from typing import Iterator
 
 from .model import Item
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -44,6 +44,11 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE runs (
         id INTEGER PRIMARY KEY AUTOINCREMENT, job TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
         outcome TEXT, detail TEXT
+    );
+    """,
+    3: """
+    CREATE TABLE note_links (
+        origin TEXT NOT NULL, url TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (origin, url)
     );
     """,
 }
@@ -161,6 +166,18 @@ class Store:
         found: list[Item] = []
         for url in sorted(set(filter(None, canonical_urls))):
             found += [_item(r) for r in self.db.execute("SELECT * FROM items WHERE canonical_url = ? ORDER BY date, key", (url,))]
+        return found
+
+    def first_seen_links(self, links: list[tuple[str, str, datetime]]) -> dict[tuple[str, str], datetime]:
+        """The date each (file, link) of an editor's link list had when it was first read: a link with
+        no date of its own keeps that week, however often the list is edited after."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO note_links (origin, url, first_seen) VALUES (?, ?, ?)",
+                           [(origin, url, _iso(when)) for origin, url, when in links])
+            found = {}
+            for origin, url, _ in links:
+                row = db.execute("SELECT first_seen FROM note_links WHERE origin = ? AND url = ?", (origin, url)).fetchone()
+                found[(origin, url)] = _dt(row[0])
         return found
 
     def count_items(self) -> int:

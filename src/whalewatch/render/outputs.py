@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +127,8 @@ class Renderer:
         files: dict[str, bytes] = {}
         for output, template in OUTPUT_TEMPLATES.items():
             text = self._render(template, issue, template.rsplit(".", 1)[1])
+            if output != "index.html":
+                text = site_links(text, issue.base_url)
             if output == "email.html":
                 text = inline_css(text)
             files[output] = text.encode("utf-8")
@@ -132,7 +136,7 @@ class Renderer:
         return files
 
     def render_pdf_html(self, issue: Issue) -> str:
-        return self._render(PDF_TEMPLATE, issue, "html")
+        return site_links(self._render(PDF_TEMPLATE, issue, "html"), issue.base_url)
 
     def render_pdf(self, issue: Issue) -> bytes:
         pdf, complaints = render_pdf(self.render_pdf_html(issue), self.fetcher)
@@ -141,6 +145,26 @@ class Renderer:
 
     def subject(self, issue: Issue) -> str:
         return " ".join(self._render(SUBJECT_TEMPLATE, issue, "txt").split())
+
+
+_SITE_HTML = re.compile(r'<a href="\.\./((?:background|essays)/[^"]*)"[^>]*>(.*?)</a>', re.S)
+_SITE_ONLY = re.compile(r"<p [^>]*data-site-link[^>]*>.*?</p>\s*", re.S)     # lines that are only site links
+_SITE_BARE = re.compile(r"(?<![\w/(=\"])\.\./((?:background|essays)/[^\s<>\"')\]]+)")
+_SITE_MD = re.compile(r"\[([^\]]*)\]\(\.\./((?:background|essays)/[^)\s]*)\)")
+
+
+def site_links(text: str, base_url: str) -> str:
+    """Links to the archive's own pages (a background page, an essay) are relative on the web page;
+    anywhere else they need the edition's base_url, and without one they become plain words."""
+    if base_url:
+        base = base_url.rstrip("/") + "/"
+        text = _SITE_HTML.sub(lambda m: f'<a href="{base}{m.group(1)}">{m.group(2)}</a>', text)
+        text = _SITE_MD.sub(lambda m: f"[{m.group(1)}]({base}{m.group(2)})", text)
+        return _SITE_BARE.sub(lambda m: base + m.group(1), text)
+    text = _SITE_ONLY.sub("", text)
+    text = _SITE_HTML.sub(lambda m: m.group(2), text)
+    text = _SITE_MD.sub(lambda m: m.group(1), text)
+    return _SITE_BARE.sub(lambda m: f"{m.group(1)} (in the web archive)", text)
 
 
 def inline_css(html: str) -> str:

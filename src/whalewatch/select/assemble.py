@@ -20,7 +20,7 @@ from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
 from ..sanitize import one_line, without_images
 from ..urls import canonical_url
 from ..weeks import Week
-from .fold import fold_explained
+from .fold import fold_explained, match_clusters
 from .lexicon import Lexicon
 from .place import Placer, Report
 from .rank import score
@@ -69,7 +69,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     dropped: list[str] = []
     feeds = {f.name: f for f in config.feeds}
 
-    week_notes = notes_in_week(notes, week, tz)
+    week_notes = [n for n in notes_in_week(notes, week, tz) if n.kind != "background"]
+    backgrounds = [n for n in notes if n.kind == "background"]
     intros = [n for n in week_notes if n.kind == "intro"]
     if len(intros) > 1:
         problems.append(Problem(intros[1].path, None, f"several intro notes this week; all are used, in file order ({', '.join(n.path for n in intros)})", "warning"))
@@ -90,6 +91,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
                 by_url.setdefault(item.canonical_url, index)
     attached: dict[int, list[Note]] = {}
     standalone: list[Note] = []
+    unmatched_picks: list[Note] = []
     for note in story_notes:
         if note.exclude:
             continue
@@ -97,8 +99,21 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         if hits:
             for index in hits:
                 attached.setdefault(index, []).append(note)
+        elif note.kind == "pick":
+            unmatched_picks.append(note)
         else:
             standalone.append(note)
+    matched_by_words: dict[str, str] = {}
+    if unmatched_picks and clusters:
+        probes = [_pick_item(n) for n in unmatched_picks]
+        for note, (index, why) in zip(unmatched_picks, match_clusters(probes, clusters, lexicon_for(config))):
+            if index is None:
+                standalone.append(note)
+            else:
+                attached.setdefault(index, []).append(note)
+                matched_by_words[note.path] = why
+    else:
+        standalone += unmatched_picks
 
     placer = Placer(config)
     stories: list[Story] = []
@@ -106,6 +121,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
         stories[-1].reasons.extend(folded.reasons.get(cluster[0].key, []))
+        stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
+                                for n in attached.get(index, []) if n.path in matched_by_words]
         continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
     for note in standalone:
         stories.append(_note_story(note, config, placer, tz, start, end, problems))
@@ -117,6 +134,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
             story.previously = earlier
             story.reasons.append(f"continues a story from issue #{earlier['number']} ({earlier['week']})")
 
+    _link_backgrounds(stories, backgrounds)
     stories.sort(key=lambda s: (-int(s.pinned), -s.score, s.date, s.title, s.id))
     pinned = [s for s in stories if s.pinned]
     # A custom section (a table, figures) keeps its entries: only ordinary stories are lifted to the top.
@@ -270,22 +288,48 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     return story
 
 
+def _pick_item(note: Note) -> Item:
+    """An editor's link as a report, so it can be compared with the week's reports."""
+    url = note.urls[0] if note.urls else ""
+    when = note.date or datetime.now(tz=ZoneInfo("UTC"))
+    return Item(key=f"note:{note.path}", feed="", url=url, canonical_url=canonical_url(url), guid="", title=note.title,
+                summary_html="", summary_text=note.body_text[:1000], author="", published=when, first_seen=when, date=when)
+
+
+def _link_backgrounds(stories: list[Story], backgrounds: list[Note]) -> None:
+    """A story that names a background page's subject links to that page."""
+    if not backgrounds:
+        return
+    patterns = []
+    for note in sorted(backgrounds, key=lambda n: n.title):
+        names = [n for n in [note.title, *note.aliases] if len(n) >= 2]
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        patterns.append((note, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)))
+    for story in stories:
+        text = " ".join((story.title, story.original_title, story.summary_text))
+        for note, pattern in patterns:
+            if story.kind != "background" and pattern.search(text):
+                story.background.append({"title": note.title, "path": f"background/{note.slug}.html"})
+
+
 def _note_story(note: Note, config: Config, placer: Placer, tz: ZoneInfo, start: datetime, end: datetime,
                 problems: list[Problem]) -> Story:
+    if note.kind == "essay":
+        return _essay_story(note, config, placer, tz, start, end, problems)
     section = _editor_section([note], config, problems)
     placement = placer.place(note.title, note.body_text[:2000], note.tags, None, section)
     when = note.date or start
     value, reasons = score(1.0, 1, placement.score, note.priority, True, when, start, end)
     url = note.urls[0] if note.urls else ""
     return Story(
-        id=_story_id("note:" + note.path),
+        id=_story_id("note:" + (note.origin + "|" + canonical_url(url) if note.kind == "pick" and url else note.path)),
         title=note.translated_title or note.title or one_line(url),
         original_title=note.title if note.translated_title else "",
         url=url,
         source=note.source or (config.briefing.author or "Editor's note"),
         date=_local_date(max(min(when, end), start), tz),
         summary_html="",
-        summary_text=_excerpt(note.body_text) if len(note.body_text.split()) > EXCERPT_WORDS else "",
+        summary_text=_excerpt(note.body_text) if note.kind != "pick" and len(note.body_text.split()) > EXCERPT_WORDS else "",
         section=placement.section,
         notes=[StoryNote(_images_allowed(note.body_html, config), note.body_text, note.path)] if note.body_text.strip() else [],
         tags=sorted(note.tags),
@@ -295,7 +339,34 @@ def _note_story(note: Note, config: Config, placer: Placer, tz: ZoneInfo, start:
                  f"score {value:.2f}: " + "; ".join(reasons)],
         data=dict(note.data),
         canonical_url=canonical_url(url),
-        kind="note",
+        kind="pick" if note.kind == "pick" else "note",
+    )
+
+
+def _essay_story(note: Note, config: Config, placer: Placer, tz: ZoneInfo, start: datetime, end: datetime,
+                 problems: list[Problem]) -> Story:
+    """An editor's essay in the issue: its title, its lead and a link to the whole text in the archive."""
+    section = _editor_section([note], config, problems)
+    placement = placer.place(note.title, note.lead, note.tags, None, section, form="essay")
+    when = note.date or start
+    value, reasons = score(1.0, 1, placement.score, note.priority, True, when, start, end)
+    return Story(
+        id=_story_id("essay:" + note.origin),
+        title=note.translated_title or note.title,
+        original_title=note.title if note.translated_title else "",
+        url=f"../essays/{note.slug}.html",
+        source=note.source or config.briefing.author or "Editor's analysis",
+        date=_local_date(max(min(when, end), start), tz),
+        summary_html="",
+        summary_text=note.lead,
+        section=placement.section,
+        tags=sorted(note.tags),
+        pinned=note.pin,
+        score=value,
+        reasons=[f"the essay {note.path}: its lead here, the whole text at essays/{note.slug}.html",
+                 f"section '{placement.section}': " + "; ".join(placement.reasons), f"score {value:.2f}: " + "; ".join(reasons)],
+        data=dict(note.data),
+        kind="essay",
     )
 
 

@@ -330,3 +330,31 @@ def similar(a: Item, b: Item, lexicon: Lexicon | None = None) -> float:
     _weigh(fa, weights)
     _weigh(fb, weights)
     return _score(a, b, fa, fb)
+
+
+def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexicon,
+                   threshold: float = Thresholds().pair) -> list[tuple[int | None, str]]:
+    """For each probe (an editor's link with its commentary), the cluster it is about, if any, and why.
+
+    The probe is compared with every report of the week by the same similarity folding uses, with
+    the week's IDF; the best cluster above ``threshold`` wins."""
+    items = [item for cluster in clusters for item in cluster]
+    owner = [n for n, cluster in enumerate(clusters) for _ in cluster]
+    features = [_features(i, lexicon) for i in items]
+    probe_features = [_features(p, lexicon) for p in probes]
+    weights = _idf(features + probe_features)
+    for f in features + probe_features:
+        _weigh(f, weights)
+    found: list[tuple[int | None, str]] = []
+    for probe, fp in zip(probes, probe_features):
+        best: tuple[float, int] | None = None
+        for index, (item, fi) in enumerate(zip(items, features)):
+            value = _score(probe, item, fp, fi)
+            if value >= threshold and (best is None or value > best[0]):
+                best = (value, index)
+        if best is None:
+            found.append((None, ""))
+        else:
+            item = items[best[1]]
+            found.append((owner[best[1]], _why(probe, item, fp, features[best[1]], best[0])))
+    return found

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field
 
 from ..config import Config, Section
-from .text import keyword_regex, normalise
+from .text import essay_shaped, keyword_regex, normalise
 
 TITLE_HIT = 3.0
 BODY_HIT = 1.0
 TAG_HIT = 10.0   # a tag is the editor's explicit word; it outweighs keyword hits
+FORM_HIT = 6.0   # an essay, an interview, a paper: what an item is counts, not only its words
 FEED_DEFAULT = 1.5
 MIN_VOTE = 0.5   # an aggregator's report still counts, a little
 
@@ -59,7 +60,7 @@ class Placer:
             compiled.any_rule = re.compile("|".join(f"(?:{rule})" for rule in rules)) if rules else None
 
     def place(self, title: str, body: str, tags: list[str], feed_section: str | None,
-              editor_section: str | None = None) -> Placement:
+              editor_section: str | None = None, form: str | None = None) -> Placement:
         if editor_section:
             return Placement(editor_section, FEED_DEFAULT, [f"the editor's note puts it in '{editor_section}'"])
         title_n, body_n = normalise(title), normalise(body)
@@ -67,6 +68,9 @@ class Placer:
         best: Placement | None = None
         for compiled in self.sections:
             score, reasons = self._score(compiled, title_n, body_n, tag_set)
+            if form and any(regex.search(form) for _, regex in compiled.keywords):
+                score += FORM_HIT
+                reasons.append(f"an {form} by its form, and the section lists '{form}' (+{FORM_HIT:g})")
             if compiled.section.id == feed_section:
                 score += FEED_DEFAULT
                 reasons.append(f"the feed's default section (+{FEED_DEFAULT:g})")
@@ -89,7 +93,8 @@ class Placer:
         votes: dict[str, float] = {}
         strongest: dict[str, Placement] = {}
         for report in reports:
-            placement = self.place(report.title, report.summary, report.tags, report.feed_section)
+            placement = self.place(report.title, report.summary, report.tags, report.feed_section,
+                                   form="essay" if essay_shaped(report.title) else None)
             votes[placement.section] = votes.get(placement.section, 0.0) + max(report.weight, MIN_VOTE)
             if placement.section not in strongest or placement.score > strongest[placement.section].score:
                 strongest[placement.section] = placement

@@ -2,8 +2,14 @@
 
 A broken note costs a message naming the file and line, never the issue: it is reported and
 skipped (or read without the bad field), and every other note is still used. Files without
-front matter (like the seeds an editor starts from) are read with their title, date and links
-guessed, and each guess is reported as a warning.
+front matter (like the seeds an editor starts from) are read by their shape (``shapes``): a link
+list gives a note per link, a topic file a background page, an essay a lead and a page. What was
+guessed is kept on the note (``guesses``) for ``whalewatch notes``; a guess the reader is unsure
+of is reported as a warning.
+
+Exports from real tools are read as their authors meant them: Obsidian's [[wiki links]] (to
+background pages), ![[embeds]], #tags, callouts, ==highlights== and %%comments%% (never published),
+plain-text exports' bullets and footnote markers glued to words.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from ..sanitize import html_to_text, one_line, sanitize_html
 from ..urls import safe_url
 from ..weeks import Week
 from ..yamlsafe import YamlProblem, load_with_lines
+from .shapes import SHAPE_ALIASES, SHAPES, guess_shape, heading_like, hashtags, lead_of, link_entries, noon, subject_of
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 MAX_NOTE_BYTES = 1_000_000
@@ -33,7 +40,15 @@ _EMBED = re.compile(r"!\[\[([^\]]+)\]\]")
 _WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\b(https?://[^\s<>()\[\]\"']+[^\s<>()\[\].,;:!?\"'])")
 _KNOWN = {"title", "date", "week", "url", "urls", "section", "tags", "priority", "kind", "pin", "exclude",
-          "translated_title", "title_en", "continues", "source"}
+          "translated_title", "title_en", "continues", "source", "aliases", "subject"}
+_COMMENT = re.compile(r"%%.*?%%", re.S)
+_HIGHLIGHT = re.compile(r"(?<![=\w])==(?=\S)([^=\n]{1,500}?)(?<=\S)==(?!=)")
+_CALLOUT = re.compile(r"^(\s*>\s*)\[!([A-Za-z-]+)\][+-]?[ \t]*(.*)$", re.M)
+_INLINE_FOOTNOTE = re.compile(r"\^\[([^\]\n]{1,1000})\]")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)")
+_FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]{1,40})\]:", re.M)
+_EXPORT_FOOTNOTES = re.compile(r"^\s*(?:#+\s*)?Footnotes\s*:?\s*$", re.I | re.M)
+_EXPORT_FOOTNOTE_ITEM = re.compile(r"^\s*(?:[-*•]\s*)?(\d{1,3})[.)]\s+(.+?)\s*(?:↩\ufe0e?)?\s*$")
 
 
 @dataclass
@@ -47,24 +62,63 @@ def read_notes(folder: Path, tz: ZoneInfo) -> NotesRead:
     problems: list[Problem] = []
     if not folder.is_dir():
         return NotesRead(notes, problems)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        note, found = read_note(path, tz, folder)
+    paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES
+             and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    topics = _topics(paths)
+    for path in paths:
+        found_notes, found = read_note(path, tz, folder, topics)
         problems.extend(found)
-        if note is not None:
-            notes.append(note)
+        notes.extend(found_notes)
     return NotesRead(notes, problems)
 
 
-def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None) -> tuple[Note | None, list[Problem]]:
-    """Problems name the file as the user would type it; the note keeps a path relative to notes/,
+def _topics(paths: list[Path]) -> dict[str, str]:
+    """Every topic file's names (its title, its subject, its file name, its aliases) -> its page's slug,
+    so a [[wiki link]] anywhere resolves to the background page."""
+    names: dict[str, str] = {}
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+            if len(raw) > MAX_NOTE_BYTES:
+                continue
+            text = raw.decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        match = _FRONT.match(text)
+        meta: dict = {}
+        if match:
+            try:
+                loaded, _ = load_with_lines(match.group(1))
+                meta = loaded if isinstance(loaded, dict) else {}
+            except YamlProblem:
+                continue
+        kind = SHAPE_ALIASES.get(str(meta.get("kind", "")), str(meta.get("kind", "")))
+        body = text[match.end():] if match else text
+        if kind != "topic" and (kind or guess_shape(body).name != "topic"):
+            continue
+        title = str(meta.get("title") or meta.get("subject") or subject_of(body) or path.stem)
+        slug = slugify(title) or slugify(path.stem)
+        for name in [title, path.stem, str(meta.get("subject") or ""), subject_of(body), *map(str, _list(meta.get("aliases")))]:
+            if name.strip():
+                names.setdefault(name.strip().casefold(), slug)
+    return names
+
+
+def slugify(text: str) -> str:
+    """A file name for a page: ASCII words joined by hyphens, or the Chinese characters themselves."""
+    words = re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", text.casefold())
+    return "-".join(words)[:80]
+
+
+def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None,
+              topics: dict[str, str] | None = None) -> tuple[list[Note], list[Problem]]:
+    """Problems name the file as the user would type it; the notes keep a path relative to notes/,
     so ids and outputs do not depend on where the edition is checked out."""
     shown = display_path(path)
     stable = (path.relative_to(folder.parent) if folder else path).as_posix()
     raw = path.read_bytes()
     if len(raw) > MAX_NOTE_BYTES:
-        return None, [Problem(shown, None, f"note is {len(raw)} bytes; the limit is {MAX_NOTE_BYTES}. Split it")]
+        return [], [Problem(shown, None, f"note is {len(raw)} bytes; the limit is {MAX_NOTE_BYTES}. Split it")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -73,31 +127,32 @@ def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None) -> tuple[Not
     else:
         warn = None
     problems = [warn] if warn else []
+    reading = _Reading(path, shown, stable, tz, topics or {}, problems)
     match = _FRONT.match(text)
     if match:
         try:
             meta, lines = load_with_lines(match.group(1))
         except YamlProblem as exc:
             line = exc.line + 1 if exc.line else None
-            return None, problems + [Problem(shown, line, f"front matter: {exc}; the note was skipped. Fix the YAML between the --- lines")]
+            return [], problems + [Problem(shown, line, f"front matter: {exc}; the note was skipped. Fix the YAML between the --- lines")]
         if meta is None:
             meta, lines = {}, {}
         if not isinstance(meta, dict):
-            return None, problems + [Problem(shown, 2, "front matter must be key: value lines; the note was skipped")]
-        body = text[match.end():]
-        note = _from_front_matter(path, shown, meta, lines, body, tz, problems)
+            return [], problems + [Problem(shown, 2, "front matter must be key: value lines; the note was skipped")]
+        notes = reading.with_front_matter(meta, lines, text[match.end():], match.group(0).count("\n"))
     else:
-        note = _guessed(path, shown, text, tz, problems)
-    if note is not None:
-        note.path = stable
-    return note, problems
+        notes = reading.without_front_matter(text)
+    for note in notes:
+        note.origin = stable
+        note.path = f"{stable}#L{note.line}" if note.kind == "pick" and note.line else stable
+    return notes, problems
 
 
-def _render_body(body: str, shown: str, problems: list[Problem]) -> str:
+def _render_body(body: str, shown: str, problems: list[Problem], topics: dict[str, str] | None = None) -> str:
     """Markdown that Python-Markdown cannot take (lists nested a few hundred deep exhaust its
     recursion) is kept as plain paragraphs: the note's words reach the issue either way."""
     try:
-        return render_markdown(body)
+        return render_markdown(_prepared(body, shown, problems), topics)
     except Exception as exc:  # noqa: BLE001 - one odd note must never stop the issue
         if isinstance(exc, RecursionError):
             reason, advice = "it nests lists or quotes too deeply", "Flatten the nesting"
@@ -109,13 +164,84 @@ def _render_body(body: str, shown: str, problems: list[Problem]) -> str:
         return sanitize_html("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
 
 
-def render_markdown(body: str) -> str:
-    """Markdown to sanitised HTML; Obsidian embeds and wiki links become text, bare URLs links."""
-    body = _EMBED.sub(lambda m: f"*(embedded: {m.group(1).strip()})*", body)
-    body = _WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), body)
+def render_markdown(body: str, topics: dict[str, str] | None = None) -> str:
+    """Markdown to sanitised HTML; Obsidian embeds become text, wiki links to a topic link its
+    background page (the others become text), bare URLs become links."""
+    topics = topics or {}
+
+    def embed(match: re.Match) -> str:
+        target = match.group(1).split("|")[0].split("#")[0].strip()
+        if target.casefold() in topics:
+            return f"*(see the background page [{target}]({BACKGROUND_DIR}/{topics[target.casefold()]}.html))*"
+        return f"*(embedded: {match.group(1).strip()})*"
+
+    def wikilink(match: re.Match) -> str:
+        target, label = match.group(1).split("#")[0].strip(), (match.group(2) or match.group(1)).strip()
+        slug = topics.get(target.casefold())
+        return f"[{label}]({BACKGROUND_DIR}/{slug}.html)" if slug else label
+
+    body = _EMBED.sub(embed, body)
+    body = _WIKILINK.sub(wikilink, body)
     body = _autolink(body)
     rendered = markdown.markdown(body, extensions=["footnotes", "tables", "fenced_code", "sane_lists"], output_format="html")
     return sanitize_html(rendered)
+
+
+BACKGROUND_DIR = "../background"    # where background pages sit, seen from an issue's folder
+
+
+def _prepared(body: str, shown: str, problems: list[Problem]) -> str:
+    """Private comments out, highlights and callouts as Markdown can show them, footnotes of every
+    kind as real footnotes. Anything left that would show raw is reported."""
+    body = _COMMENT.sub("", body)
+    if "%%" in body:
+        body = body.split("%%", 1)[0]          # an unclosed comment hides the rest, as in Obsidian
+        problems.append(Problem(shown, None, "a %% comment is never closed; everything after it is left out. Close it with %%", "warning"))
+    body = _HIGHLIGHT.sub(r"<mark>\1</mark>", body)
+    body = _CALLOUT.sub(lambda m: f"{m.group(1)}**{m.group(3).strip() or m.group(2).capitalize()}**  ", body)
+    body = _export_footnotes(body)
+    inline: list[str] = []
+
+    def number(match: re.Match) -> str:
+        inline.append(match.group(1))
+        return f"[^inline-{len(inline)}]"
+
+    body = _INLINE_FOOTNOTE.sub(number, body)
+    if inline:
+        body += "\n\n" + "\n".join(f"[^inline-{n}]: {text}" for n, text in enumerate(inline, 1))
+    defined = set(_FOOTNOTE_DEF.findall(body))
+    dangling = sorted({ref for ref in _FOOTNOTE_REF.findall(body) if ref not in defined})
+    if dangling:
+        body = _FOOTNOTE_REF.sub(lambda m: "" if m.group(1) in dangling else m.group(0), body)
+        problems.append(Problem(shown, None, f"footnote reference{'s' if len(dangling) > 1 else ''} "
+                                             f"{', '.join('[^' + d + ']' for d in dangling)} with no footnote; left out. "
+                                             "Add a line such as [^1]: the source", "warning"))
+    return body
+
+
+def _export_footnotes(body: str) -> str:
+    """A plain-text export's footnotes ('…a stronger model.1' and, under 'Footnotes', '1. Andrej
+    Karpathy ↩') as Markdown footnotes."""
+    heading = None
+    for heading in _EXPORT_FOOTNOTES.finditer(body):
+        pass
+    if heading is None:
+        return body
+    head, tail = body[:heading.start()], body[heading.end():]
+    definitions: dict[str, str] = {}
+    rest: list[str] = []
+    for line in tail.splitlines():
+        item = _EXPORT_FOOTNOTE_ITEM.match(line)
+        if item and not rest:
+            definitions[item.group(1)] = item.group(2).rstrip(" ↩")
+        elif line.strip() or rest:
+            rest.append(line)
+    if not definitions:
+        return body
+    marker = re.compile(r"(?:(?<=[A-Za-z\u3400-\u9fff)\]\"”’][.,;:!?])|(?<=[a-z]{3}))(" + "|".join(sorted(definitions, key=len, reverse=True)) + r")(?=\s|$)", re.M)
+    head = marker.sub(lambda m: f"[^{m.group(1)}]", head)
+    notes = "\n".join(f"[^{n}]: {text}" for n, text in definitions.items())
+    return head.rstrip() + "\n\n" + "\n".join(rest) + "\n\n" + notes + "\n"
 
 
 def _autolink(body: str) -> str:
@@ -128,69 +254,203 @@ def _autolink(body: str) -> str:
     return "\n".join(out)
 
 
-def _from_front_matter(path: Path, shown: str, meta: dict, lines: dict, body: str, tz: ZoneInfo,
-                       problems: list[Problem]) -> Note:
-    def bad(key: str, message: str) -> None:
-        line = lines.get((key,))
-        problems.append(Problem(shown, line + 1 if line else None, f"{key}: {message}; the field was ignored", "warning"))
+class _Reading:
+    """One file being read: where it is, the edition's time zone, the topics known, the problems found."""
 
-    def text_field(key: str) -> str:
-        value = meta.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return one_line(str(value), 300)
-        bad(key, f"expected text, got {type(value).__name__}")
-        return ""
+    def __init__(self, path: Path, shown: str, stable: str, tz: ZoneInfo, topics: dict[str, str], problems: list[Problem]):
+        self.path, self.shown, self.stable, self.tz, self.topics, self.problems = path, shown, stable, tz, topics, problems
 
-    body_html = _render_body(body, shown, problems)
-    note = Note(path=shown, title=text_field("title"), body_html=body_html, body_text=html_to_text(body_html))
-    note.date = _when(meta.get("date"), tz, lambda m: bad("date", m))
-    if meta.get("week") is not None:
-        try:
-            note.week = str(Week.parse(str(meta["week"])))
-        except WeekError as exc:
-            bad("week", str(exc))
-    urls = _list(meta.get("url")) + _list(meta.get("urls"))
-    for raw in urls:
-        url = safe_url(str(raw))
-        if url:
-            note.urls.append(url)
+    def warn(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.shown, line, message, "warning"))
+
+    def render(self, body: str) -> str:
+        if self.path.suffix.lower() == ".txt":
+            body = _plain_text_paragraphs(body)
+        return _render_body(body, self.shown, self.problems, self.topics)
+
+    # -- with front matter -------------------------------------------------------------------
+
+    def with_front_matter(self, meta: dict, lines: dict, body: str, offset: int) -> list[Note]:
+        def bad(key: str, message: str) -> None:
+            line = lines.get((key,))
+            self.warn(line + 1 if line else None, f"{key}: {message}; the field was ignored")
+
+        kind = text_field(meta, "kind", bad)
+        shape = SHAPE_ALIASES.get(kind, kind) if kind else ""
+        if shape and shape not in SHAPES:
+            bad("kind", f"'{kind}' is not a kind; use note, intro, links, topic or essay")
+            shape = ""
+        if not shape:
+            guessed = guess_shape(body)
+            # With front matter the classic note is the default; only a clear link list or topic is read as one.
+            shape = guessed.name if guessed.name in ("links", "topic") and guessed.sure else "note"
+            if shape != "note":
+                self.warn(2, f"read as {_article(_SHAPE_NAMES[shape])} ({guessed.reason}); add kind: {shape} (or kind: note) to be sure")
+        note = Note(path=self.shown, title=text_field(meta, "title", bad), body_html="", body_text="", shape=shape)
+        note.date = _when(meta.get("date"), self.tz, lambda m: bad("date", m))
+        if meta.get("week") is not None:
+            try:
+                note.week = str(Week.parse(str(meta["week"])))
+            except WeekError as exc:
+                bad("week", str(exc))
+        for raw in _list(meta.get("url")) + _list(meta.get("urls")):
+            url = safe_url(str(raw))
+            if url:
+                note.urls.append(url)
+            else:
+                bad("url", f"{raw!r} is not an http(s) address")
+        note.section = text_field(meta, "section", bad) or None
+        note.tags = [one_line(str(t), 60) for t in _list(meta.get("tags"))] + [t for t in hashtags(body) if t not in _list(meta.get("tags"))]
+        note.priority = _int(meta.get("priority"), lambda m: bad("priority", m))
+        note.pin = _bool(meta.get("pin"), lambda m: bad("pin", m))
+        note.exclude = _bool(meta.get("exclude"), lambda m: bad("exclude", m))
+        note.translated_title = text_field(meta, "translated_title", bad) or text_field(meta, "title_en", bad)
+        note.continues = [str(c) for c in _list(meta.get("continues"))]
+        note.source = text_field(meta, "source", bad)
+        note.aliases = [one_line(str(a), 100) for a in _list(meta.get("aliases"))]
+        note.data = {k: _plain(v) for k, v in meta.items() if k not in _KNOWN}
+        if shape == "links":
+            return self.links(body, note, offset)
+        if shape == "topic":
+            return [self.topic(body, note)]
+        if shape == "essay":
+            return [self.essay(body, note)]
+        note.kind = "intro" if shape == "intro" else "note"
+        note.body_html = self.render(body)
+        note.body_text = html_to_text(note.body_html)
+        if not note.title and not note.urls and note.kind != "intro":
+            note.title = _first_line_title(body) or self.path.stem.replace("-", " ").replace("_", " ")
+            self.warn(1, f"no title: in front matter; using '{note.title}'")
+            note.guesses.append(f"title from the first line: '{note.title}'")
+        if note.date is None and note.week is None:
+            note.date, how = _guess_date(self.path, body, self.tz)
+            self.warn(1, f"no date: or week: in front matter; {how}")
+            note.guesses.append(how)
+        return [note]
+
+    # -- without front matter ----------------------------------------------------------------
+
+    def without_front_matter(self, text: str) -> list[Note]:
+        shape = guess_shape(text)
+        note = Note(path=self.shown, title="", body_html="", body_text="", shape=shape.name,
+                    tags=hashtags(text), guesses=[f"read as {_article(_SHAPE_NAMES[shape.name])}: {shape.reason}"])
+        if not shape.sure:
+            self.warn(1, f"read as {_article(_SHAPE_NAMES[shape.name])} ({shape.reason}), but that is a guess; "
+                         f"add front matter with kind: {shape.name} (or note, links, topic, essay) to be sure")
+        if shape.name == "links":
+            return self.links(text, note, 0)
+        if shape.name == "topic":
+            return [self.topic(text, note)]
+        if shape.name == "essay":
+            return [self.essay(text, note)]
+        title = _first_line_title(text) or self.path.stem
+        body = text
+        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+        if first and one_line(first.lstrip("# ")) == title:
+            body = text.split(first, 1)[1]
+        note.title = title
+        note.body_html = self.render(body)
+        note.body_text = html_to_text(note.body_html)
+        note.date, how = _guess_date(self.path, text, self.tz)
+        note.guesses += [f"title from the first line: '{one_line(title, 60)}'", how]
+        self.warn(1, f"no front matter: title taken from the first line ('{one_line(title, 60)}'); {how}. "
+                     "Add a --- front matter block with title: and date: to be sure")
+        return [note]
+
+    # -- the shapes ---------------------------------------------------------------------------
+
+    def links(self, body: str, template: Note, offset: int) -> list[Note]:
+        """A note per link. The list's own date (front matter, else guessed) dates the links with none."""
+        if template.date is None and template.week is None:
+            template.date, how = _guess_date(self.path, body, self.tz)
+            template.guesses.append(f"links with no date of their own: {how}")
+        list_day = template.date.astimezone(self.tz).date() if template.date else None
+        entries, opening = link_entries(body, list_day)
+        notes = []
+        for entry in entries:
+            commentary = "\n".join(entry.commentary)
+            html = self.render(commentary) if commentary.strip() else ""
+            note = Note(path=self.shown, title=entry.title, body_html=html, body_text=html_to_text(html) if html else "",
+                        kind="pick", urls=[entry.url] if safe_url(entry.url) else [], line=entry.line + offset,
+                        section=template.section, tags=template.tags + [t for t in entry.tags if t not in template.tags],
+                        priority=template.priority, source=template.source, shape="links", data=dict(template.data))
+            if entry.when:
+                note.date = noon(entry.when, self.tz)
+                note.guesses = [f"dated by {entry.how_dated}"]
+            else:
+                note.date, note.week, note.undated = template.date, template.week, template.week is None
+                note.guesses = ["no date of its own: the week it was first read in, else the list's week"] + template.guesses[-1:]
+            if entry.heading:
+                note.guesses.append(f"under the heading '{entry.heading}'")
+            notes.append(note)
+        if not notes:
+            self.warn(1, "read as a link list, but no link was found in it; add kind: note to read it as one note")
+        if opening:
+            template.guesses.append(f"opening words read as the list's introduction: '{one_line(' '.join(opening), 80)}'")
+        return notes
+
+    def topic(self, body: str, note: Note) -> Note:
+        """Background on a subject: a page of the archive that stories naming the subject link to."""
+        subject = subject_of(body)
+        if not note.title:
+            note.title = subject or _first_line_title(body) or self.path.stem
+            note.guesses.append(f"subject '{note.title}' from " + ("its first definition" if subject else "the first line"))
+        note.aliases = note.aliases + [a for a in (subject, self.path.stem) if a and a != note.title and a not in note.aliases]
+        note.kind = "background"
+        note.slug = slugify(note.title) or slugify(self.path.stem)
+        note.body_html = self.render(_headings_marked(body) if self.path.suffix.lower() == ".txt" else body)
+        note.body_text = html_to_text(note.body_html)
+        return note
+
+    def essay(self, body: str, note: Note) -> Note:
+        """The editor's analysis: a title, a subtitle, a lead of a few sentences, and the whole text on its own page."""
+        lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+        rest = body
+        if not note.title and lines:
+            note.title = one_line(lines[0].lstrip("# "), 200)
+            rest = body.split(lines[0], 1)[1]
+            note.guesses.append(f"title from the first line: '{one_line(note.title, 60)}'")
+            if len(lines) > 1 and len(lines[1]) <= 120 and lines[1][-1] not in ".!?。！？:" and not _URL_LINE.search(lines[1]):
+                note.subtitle = one_line(lines[1].lstrip("# "), 200)
+                rest = rest.split(lines[1], 1)[1]
+        note.kind = "essay"
+        note.slug = slugify(note.title) or slugify(self.path.stem)
+        note.body_html = self.render(rest)
+        note.body_text = html_to_text(note.body_html)
+        note.lead = lead_of([p for p in note.body_text.split("\n") if p.strip()])
+        if note.date is None and note.week is None:
+            note.date, how = _guess_date(self.path, body, self.tz)
+            note.guesses.append(how)
+        return note
+
+
+_URL_LINE = re.compile(r"https?://")
+
+
+def _headings_marked(body: str) -> str:
+    """A plain-text export's headings (short lines with no closing punctuation, before a paragraph)
+    as Markdown headings, so a background page has its structure."""
+    lines = body.splitlines()
+    out = []
+    for index, line in enumerate(lines):
+        following = next((ln for ln in lines[index + 1:] if ln.strip()), "")
+        if (heading_like(line) and not _EXPORT_FOOTNOTES.match(line) and len(following.strip()) > len(line.strip())
+                and not line.startswith((" ", "\t"))):
+            out.append("## " + line.strip())
         else:
-            bad("url", f"{raw!r} is not an http(s) address")
-    note.section = text_field("section") or None
-    note.tags = [one_line(str(t), 60) for t in _list(meta.get("tags"))]
-    note.kind = text_field("kind") or "note"
-    if note.kind not in ("note", "intro"):
-        bad("kind", f"'{note.kind}' is not a kind; use note or intro")
-        note.kind = "note"
-    note.priority = _int(meta.get("priority"), lambda m: bad("priority", m))
-    note.pin = _bool(meta.get("pin"), lambda m: bad("pin", m))
-    note.exclude = _bool(meta.get("exclude"), lambda m: bad("exclude", m))
-    note.translated_title = text_field("translated_title") or text_field("title_en")
-    note.continues = [str(c) for c in _list(meta.get("continues"))]
-    note.source = text_field("source")
-    note.data = {k: _plain(v) for k, v in meta.items() if k not in _KNOWN}
-    if not note.title and not note.urls and note.kind != "intro":
-        note.title = _first_line_title(body) or path.stem.replace("-", " ").replace("_", " ")
-        problems.append(Problem(shown, 1, f"no title: in front matter; using '{note.title}'", "warning"))
-    if note.date is None and note.week is None:
-        note.date, how = _guess_date(path, body, tz)
-        problems.append(Problem(shown, 1, f"no date: or week: in front matter; {how}", "warning"))
-    return note
+            out.append(line)
+    return "\n".join(out)
+_SHAPE_NAMES = {"note": "note", "intro": "intro", "links": "link list", "topic": "topic file", "essay": "essay"}
 
 
-def _guessed(path: Path, shown: str, text: str, tz: ZoneInfo, problems: list[Problem]) -> Note:
-    title = _first_line_title(text) or path.stem
-    body = text
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    if first and one_line(first.lstrip("# ")) == title:
-        body = text.split(first, 1)[1]
-    body_html = _render_body(_plain_text_paragraphs(body) if path.suffix.lower() == ".txt" else body, shown, problems)
-    when, how = _guess_date(path, text, tz)
-    problems.append(Problem(shown, 1, f"no front matter: title taken from the first line ('{one_line(title, 60)}'); {how}. "
-                                      "Add a --- front matter block with title: and date: to be sure", "warning"))
-    return Note(path=shown, title=title, body_html=body_html, body_text=html_to_text(body_html), date=when)
+def text_field(meta: dict, key: str, bad) -> str:  # noqa: ANN001
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return one_line(str(value), 300)
+    bad(key, f"expected text, got {type(value).__name__}")
+    return ""
 
 
 _BULLET = re.compile(r"^(\s*)[•·▪◦‣]\s+")
@@ -292,3 +552,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return value[:2000]
     return value
+
+
+def _article(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun

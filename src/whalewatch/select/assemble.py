@@ -118,9 +118,10 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     placer = Placer(config)
     stories: list[Story] = []
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
+    cluster_keys: dict[str, str] = {}          # story id -> its cluster's first item, for the fold's reasons
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
-        stories[-1].reasons.extend(folded.reasons.get(cluster[0].key, []))
+        cluster_keys[stories[-1].id] = cluster[0].key
         stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
                                 for n in attached.get(index, []) if n.path in matched_by_words]
         continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
@@ -157,6 +158,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         blocks.append(SectionBlock(section.id, section.title, section.description, section.template, members[:cap]))
 
     shown = top + [s for b in blocks for s in b.stories]
+    for story in shown:                        # why reports were joined, written out for the stories shown
+        story.reasons.extend(folded.reasons_for(cluster_keys.get(story.id, "")))
     issue = Issue(
         title=config.briefing.title,
         tagline=config.briefing.tagline,

@@ -18,29 +18,36 @@ found with one sparse matrix product, so cost grows close to linearly with the w
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import multiprocessing as mp
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from typing import Callable
+from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon
-from .text import essay_shaped, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
+from .lexicon import Lexicon, gloss_strength
+from .text import essay_shaped, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
-DISTINCT_NAMES = 0.5         # the weight left to wording when each item names someone the other does not
-ESSAY_AND_REPORT = 0.35      # ... and when one is commentary (a question, "Interview:") and the other a report
+DISTINCT_NAMES = 0.35        # the weight left to wording when each item names someone the other does not
+ESSAY_AND_REPORT = 0.25      # ... and when one is commentary (a question, "Interview:") and the other a report
 ALL_PAIRS_BELOW = 300        # a week smaller than this compares every pair; a larger one uses candidates
-CANDIDATES_PER_ITEM = 8      # in a large week, the most alike items each item is compared with
+CANDIDATES_PER_ITEM = 6      # in a large week, the most alike items each item is compared with
 _MIN_DOCUMENTS = 30          # IDF is computed as if a week had at least this many items
-_SUMMARY_CHARS = 500         # the lead of a summary says what the event is; the rest adds noise and time
+_SUMMARY_CHARS = 320         # the lead of a summary says what the event is; the rest adds noise and time
 _EXACT_GROUPS = 36           # groups whose pairs number more than this are compared through their candidate pairs
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    pair: float = 0.18         # a pair this alike may start or join a group (weighted coverage, 0..1)
-    group: float = 0.12        # two groups merge only if their items are this alike on average
+    pair: float = 0.14         # a pair this alike may start or join a group (weighted coverage, 0..1)
+    group: float = 0.10        # two groups merge only if their items are this alike on average
 
 
 @dataclass
@@ -60,6 +67,7 @@ class _Features:
     subject: str                # the first release the title names: what it is about
     numbers: frozenset[str]     # standalone numbers in the title (issue 398)
     essay: bool                 # commentary about news rather than a report of it
+    lead_word: str              # a headline's first word, when capitalised: usually who the story is about
     vector: dict[str, float] = field(default_factory=dict)   # unit -> weight, once the week's IDF is known
     squares: dict[str, float] = field(default_factory=dict)  # unit -> weight squared
     units: frozenset[str] = frozenset()
@@ -68,10 +76,18 @@ class _Features:
 
 @dataclass
 class FoldResult:
-    """The clusters, and for each one made by wording, why its items were joined."""
+    """The clusters, and for each one, why its items were joined: written out only for the clusters
+    asked about (a week of 20,000 items shows a few dozen stories)."""
 
     clusters: list[list[Item]]
-    reasons: dict[str, list[str]]               # item key of a cluster's first item -> reasons
+    joins: dict[str, list[Callable[[], str]]]   # item key of a cluster's first item -> its joins, as text on demand
+
+    @property
+    def reasons(self) -> dict[str, list[str]]:
+        return {key: self.reasons_for(key) for key in self.joins}
+
+    def reasons_for(self, key: str) -> list[str]:
+        return [explain() for explain in self.joins.get(key, [])]
 
 
 class _UnionFind:
@@ -106,26 +122,26 @@ def fold(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexi
 def fold_explained(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexicon | None = None) -> FoldResult:
     items = sorted(items, key=lambda i: (i.date, i.key))
     uf = _UnionFind(len(items))
-    why: dict[int, list[str]] = defaultdict(list)
+    why: dict[int, list[Callable[[], str]]] = defaultdict(list)
     _join_equal(uf, [i.canonical_url for i in items], why, "the same address")
     _join_equal(uf, [i.guid if _global_guid(i.guid) else "" for i in items], why, "the same GUID")
     _join_similar(uf, items, thresholds, lexicon or Lexicon(), why)
     groups: dict[int, list[Item]] = defaultdict(list)
-    reasons: dict[int, list[str]] = defaultdict(list)
+    joins: dict[int, list[Callable[[], str]]] = defaultdict(list)
     for index, item in enumerate(items):
         groups[uf.find(index)].append(item)
-        reasons[uf.find(index)].extend(why.get(index, []))
+        joins[uf.find(index)].extend(why.get(index, []))
     clusters = [groups[root] for root in sorted(groups)]
-    return FoldResult(clusters, {groups[root][0].key: reasons[root] for root in sorted(groups) if reasons[root]})
+    return FoldResult(clusters, {groups[root][0].key: joins[root] for root in sorted(groups) if joins[root]})
 
 
-def _join_equal(uf: _UnionFind, keys: list[str], why: dict[int, list[str]], evidence: str) -> None:
+def _join_equal(uf: _UnionFind, keys: list[str], why: dict[int, list[Callable[[], str]]], evidence: str) -> None:
     first: dict[str, int] = {}
     for index, key in enumerate(keys):
         if key:
             if key in first:
                 if uf.find(first[key]) != uf.find(index):
-                    why[index].append(f"joined by {evidence}: {key}")
+                    why[index].append(partial(str, f"joined by {evidence}: {key}"))
                 uf.union(first[key], index)
             else:
                 first[key] = index
@@ -144,12 +160,43 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
     return _Features(title, body, glosses, frozenset(expanded), has_cjk(item.title), title_ids,
                      _families(title_ids), _families(title_ids | model_ids(summary)),
                      frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
-                     ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title))
+                     ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
+                     lead_word(item.title))
+
+
+PARALLEL_FROM = 4000         # a week this large reads its items in two processes
+_SHARED: tuple[list[Item], Lexicon] | None = None    # what forked readers inherit instead of receiving it
+
+
+def _all_features(items: list[Item], lexicon: Lexicon) -> list[_Features]:
+    """Reading the items is most of folding's time in a large week; it is split across the cores
+    when the process may fork safely (no other threads, as in build and the scheduler's jobs)."""
+    workers = min(2, os.cpu_count() or 1)
+    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
+        return [_features(i, lexicon) for i in items]
+    global _SHARED
+    lexicon.segmenter                           # built once, before the fork, and shared
+    _SHARED = (items, lexicon)
+    try:
+        size = -(-len(items) // workers)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            parts = pool.map(_features_of_range, [(start, min(start + size, len(items))) for start in range(0, len(items), size)])
+            return [f for part in parts for f in part]
+    except (OSError, RuntimeError):
+        return [_features(i, lexicon) for i in items]
+    finally:
+        _SHARED = None
+
+
+def _features_of_range(bounds: tuple[int, int]) -> list[_Features]:
+    assert _SHARED is not None
+    items, lexicon = _SHARED
+    return [_features(i, lexicon) for i in items[bounds[0]:bounds[1]]]
 
 
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
-                  why: dict[int, list[str]]) -> None:
-    features = [_features(i, lexicon) for i in items]
+                  why: dict[int, list[Callable[[], str]]]) -> None:
+    features = _all_features(items, lexicon)
     weights = _idf(features)
     for f in features:
         _weigh(f, weights)
@@ -182,7 +229,7 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
             cross = [cache.get((min(x, y), max(x, y)), 0.0) for x in small for y in neighbours[x] & members]
             cross += [0.0] * (len(group_a) * len(group_b) - len(cross))
         if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group:
-            why[max(a, b)].append(_why(items[a], items[b], features[a], features[b], value))
+            why[max(a, b)].append(partial(_why, items[a], items[b], features[a], features[b], value))
             uf.union(a, b)
 
 
@@ -227,10 +274,7 @@ def _candidates(items: list[Item], features: list[_Features]) -> list[tuple[int,
 def _idf(features: list[_Features]) -> dict[str, float]:
     """Words in many of the week's items (deepseek, china, model) say little about which event it is.
     An English word is counted in every item that has it or a Chinese word glossed by it."""
-    counts: dict[str, int] = defaultdict(int)
-    for f in features:
-        for word in f.expanded:
-            counts[word] += 1
+    counts = Counter(chain.from_iterable(f.expanded for f in features))
     total = max(len(features), _MIN_DOCUMENTS)
     return {word: math.log(1 + total / count) for word, count in counts.items()}
 
@@ -257,15 +301,25 @@ def _met(unit: str, fa: _Features, fb: _Features) -> bool:
 
 def _coverage(fa: _Features, fb: _Features) -> tuple[float, int]:
     """The share of the item's squared weight that the other item meets, and how many units that is.
-    The same words are found by one set intersection; only Chinese words are looked up one by one."""
+    The same words are found by one set intersection; a meeting through a dictionary gloss counts
+    as much as the gloss is specific ('nvidia' fully, 'use' a quarter)."""
     hit = fa.units & fb.expanded
-    weight = sum(fa.squares[u] for u in hit)
+    weight = 0.0
+    for unit in hit:
+        weight += fa.squares[unit] if unit in fb.units else fa.squares[unit] * _strength(unit)
     count = len(hit)
     for unit, meaning in fa.glosses.items():
-        if unit not in hit and meaning and not meaning.isdisjoint(fb.expanded):
-            weight += fa.squares.get(unit, 0.0)
-            count += 1
+        if unit not in hit and meaning:
+            met = meaning & fb.expanded
+            if met:
+                weight += fa.squares.get(unit, 0.0) * max(_strength(g) for g in met)
+                count += 1
     return (weight / fa.norm if fa.norm else 0.0), count
+
+
+@lru_cache(maxsize=100_000)
+def _strength(stem: str) -> float:
+    return gloss_strength(stem)
 
 
 def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
@@ -281,11 +335,18 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
     if min(count_a, count_b) < 2:
         return 0.0
     value = math.sqrt(share_a * share_b)
-    if _unmet_names(fa, fb) and _unmet_names(fb, fa):
+    if (_unmet_names(fa, fb) and _unmet_names(fb, fa)) or _different_subjects(fa, fb):
         value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
     if fa.essay != fb.essay:
         value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
     return value
+
+
+def _different_subjects(fa: _Features, fb: _Features) -> bool:
+    """'Alphabet quarterly revenue beats…' and 'Tesla quarterly profit falls…': headlines open with
+    their subject; two that open with different ones, neither named by the other, are two stories."""
+    return (bool(fa.lead_word) and bool(fb.lead_word) and fa.lead_word != fb.lead_word
+            and fa.lead_word not in fb.expanded and fb.lead_word not in fa.expanded)
 
 
 def _unmet_names(fa: _Features, fb: _Features) -> bool:

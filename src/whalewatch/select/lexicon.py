@@ -14,6 +14,7 @@ No event's vocabulary lives in code. A Chinese report is made comparable with an
 from __future__ import annotations
 
 import gzip
+import math
 import importlib.resources
 import os
 import pickle
@@ -28,13 +29,13 @@ import opencc
 import rjieba
 import Stemmer
 
-_VERSION = 6                                   # bump when the compiled form below changes
+_VERSION = 7                                   # bump when the compiled form below changes
 MAX_DEFINITIONS = 5                            # the first senses are the common ones
 MAX_GLOSS_WORDS = 6                            # a longer definition is an explanation, not a translation
 # Part-of-speech tags (jieba's) of words that carry no event identity: particles, prepositions,
 # conjunctions, pronouns, adverbs, measure words, punctuation, interjections, time words.
 _SKIPPED_TAGS = frozenset("u uj ul uz ud ug uv p c r rr rz d q x w y e o zg f t tg m mq".split())
-PROPER_TAGS = frozenset("nr nrfg nrt ns nt nz j eng".split())
+PROPER_TAGS = frozenset("nr nrfg nrt ns nt".split())   # jieba's nz ("other proper noun") is too loose to trust
 _NAME_TAGS = frozenset("nr nrfg nrt".split())
 
 STOPWORDS = frozenset("""
@@ -92,6 +93,8 @@ class Dictionary:
     readings: dict[str, str]                  # character -> its first reading, tones dropped
     surnames: dict[str, str]                  # character -> its reading as a surname
     long_words: tuple[str, ...]               # proper nouns of three characters or more, for the segmenter
+    proper: frozenset[str]                    # words whose reading CC-CEDICT capitalises: names of people, places, firms
+    gloss_counts: dict[str, int]              # English stem -> how many words it glosses: 'use' many, 'nvidia' one
 
 
 def _cedict_path() -> Path:
@@ -152,13 +155,17 @@ def _compile(source: Path) -> Dictionary:
                     if "surname" in senses.lower():
                         surnames.setdefault(simplified, value)
                     readings.setdefault(simplified, value)
-            if len(simplified) >= 3 and pinyin and pinyin[0][:1].isupper():
+            if len(simplified) >= 2 and pinyin and pinyin[0][:1].isupper() and "surname" not in senses[:40].lower():
                 proper.add(simplified)            # CC-CEDICT capitalises the readings of proper nouns
             stems = glosses.setdefault(simplified, set())
             for sense in senses.strip().strip("/").split("/")[:MAX_DEFINITIONS]:
                 stems.update(_sense_words(sense))
+    counts: dict[str, int] = {}
+    for stems in glosses.values():
+        for stem_ in stems:
+            counts[stem_] = counts.get(stem_, 0) + 1
     return Dictionary({w: " ".join(sorted(s)) for w, s in glosses.items() if s}, readings, surnames,
-                      tuple(sorted(proper)))
+                      tuple(sorted(w for w in proper if len(w) >= 3)), frozenset(proper), counts)
 
 
 def _sense_words(sense: str) -> list[str]:
@@ -192,7 +199,7 @@ class Word:
 
     @property
     def proper(self) -> bool:
-        return self.tag in PROPER_TAGS or not self.tag
+        return self.tag in PROPER_TAGS or not self.tag or self.text in dictionary().proper
 
 
 @dataclass
@@ -274,8 +281,20 @@ def _segmenter_for(terms: tuple[str, ...]) -> rjieba.Jieba:
         if not segmenter.has_word(word):
             segmenter.add_word(word, None, None)
     for term in terms:
-        segmenter.add_word(term, None, "nz")
+        segmenter.add_word(term, None, "nt")
     return segmenter
+
+
+GENERIC_GLOSS = 40          # an English word glossing more Chinese words than this is a generic one
+
+
+def gloss_strength(stem_: str) -> float:
+    """How much a meeting through this English gloss says: 'nvidia' glosses one word and means it;
+    'use' glosses hundreds and means little. 1 for specific glosses, down to a quarter for generic ones."""
+    count = dictionary().gloss_counts.get(stem_, 0)
+    if count <= GENERIC_GLOSS:
+        return 1.0
+    return max(0.25, 1.0 - 0.25 * math.log2(count / GENERIC_GLOSS))
 
 
 def romanised(name: str) -> frozenset[str]:

@@ -209,6 +209,15 @@ def names(title: str, summary: str = "", proper: set[str] | frozenset[str] = fro
     return frozenset(found)
 
 
+def lead_word(title: str) -> str:
+    """A headline's first word as a unit, when it is capitalised and carries meaning ('Tesla', not 'The')."""
+    match = re.match(r"\s*['‘\"“]?([A-Z][\w.+-]*)(\s*[:：|])?", title)
+    if not match or match.group(2):
+        return ""                       # 'Translation:', 'Exclusive:' label the piece; they are not its subject
+    parts = _word_parts(normalise(match.group(1)).strip(".-"))
+    return parts[0] if parts else ""
+
+
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[\w,;’'\)] )([A-Z][\w+-]*)")
 
 

@@ -633,13 +633,21 @@ def main() -> int:
     parser.add_argument("--preview-rounds", type=int, default=3)
     parser.add_argument("--week-sizes", type=lambda v: [int(n) for n in v.split(",")], default=[1_000, 5_000, 20_000],
                         help="items in the weeks whose whole build is timed, e.g. 1000,5000,20000")
+    parser.add_argument("--weeks-only", action="store_true", help="only the rows for weeks of 1k, 5k and 20k items")
     args = parser.parse_args()
     if args.quick:
         args.feeds, args.items, args.latency, args.rss2email = 24, 10, 0.01, False
         args.small_store, args.large_store, args.week_items, args.pdf_rounds, args.preview_rounds = 2_000, 10_000, 100, 1, 1
         args.build_runs = args.collect_runs = 1
         args.week_sizes = [200, 1_000]
-    rows = run(args)
+    if args.weeks_only:
+        work = Path(tempfile.mkdtemp(prefix="whalewatch-bench-"))
+        try:
+            rows = week_rows(work, args)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    else:
+        rows = run(args)
     print_table(rows, args)
     return 0
 

@@ -21,10 +21,10 @@ from whalewatch.sources.decode import RefusedDocument
 from whalewatch.sources.feeds import NotAFeed, parse_feed
 from whalewatch.store import Store
 from whalewatch.weeks import Week
-from tests.conftest import MINIMAL_SECTIONS, SHARED
+from tests.conftest import DATA, MINIMAL_SECTIONS
 from tests.support.scan import attribute_values, executable_constructs, render_markdown
 
-CORPUS = SHARED / "corpus" / "feedparser-tests"
+CORPUS = DATA / "corpus" / "feedparser-tests"     # feedparser's own test feeds (BSD licence, see its LICENSE), copied from shared/
 NOW = datetime(2025, 1, 29, 12, tzinfo=timezone.utc)
 WEEK = Week.parse("2025-W05")
 CHUNK = 100       # stories per rendered issue

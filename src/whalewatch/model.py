@@ -69,8 +69,9 @@ class Note:
 @dataclass
 class Coverage:
     source: str
-    url: str
+    url: str                         # the clean address (no tracking parameters)
     title: str
+    original_url: str = ""           # what the feed said, when it differs
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Story:
     canonical_url: str = ""
     kind: str = "feed"               # feed: from feeds (maybe annotated); note: from a note alone; pick; essay
     background: list[dict[str, str]] = field(default_factory=list)   # {title, path}: background pages it names
+    original_url: str = ""           # the address the feed gave, when the clean one (``url``) differs
 
 
 @dataclass

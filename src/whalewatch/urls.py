@@ -83,3 +83,25 @@ def canonical_url(raw: str | None, checked: bool = False) -> str:
         path = path.rstrip("/")
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
     return urlunsplit(("https", netloc, path, urlencode(query), ""))
+
+
+_COMMENT_FRAGMENT = re.compile(r"^(comments?|respond|disqus_thread|comment-\d+|replies)$", re.I)
+
+
+def clean_url(raw: str | None) -> str:
+    """The article's own address, for readers: tracking parameters and comment anchors dropped,
+    arXiv pdf and version links sent to the abstract page. Unlike ``canonical_url`` the host,
+    scheme and path are left as the site wrote them, so the link still leads where it led."""
+    url = safe_url(raw)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    path = parts.path
+    if (parts.hostname or "").lower().endswith("arxiv.org"):
+        match = _ARXIV.match(path)
+        if match:
+            path = f"/abs/{match.group(2)}"
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    query = urlencode(kept) if len(kept) != len(parse_qsl(parts.query, keep_blank_values=True)) else parts.query
+    fragment = "" if _COMMENT_FRAGMENT.match(parts.fragment) else parts.fragment
+    return urlunsplit((parts.scheme, parts.netloc, path, query, fragment))

@@ -35,7 +35,7 @@ def test_note_with_url_annotates_the_story_and_best_source_leads():
              item("l", "DeepSeek-R1 release", "https://wire.example/r1", feed="lab", hours=2)]
     selection = build(items, [note(urls=["https://wire.example/r1/"])])
     (story,) = selection.issue.all_stories()
-    assert story.source == "lab" and [c.source for c in story.also] == ["wire"]
+    assert story.source == "lab" and story.also == []      # the same article is never listed again under another feed
     assert story.notes[0].text == "Why it matters."
 
 

@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 
 from whalewatch.sources import feeds
 from whalewatch.sources.fastpath import read_common_feed
-from tests.conftest import DATA, SHARED
+from tests.conftest import DATA
 
 NOW = datetime(2025, 1, 29, 12, tzinfo=timezone.utc)
 BASE = "https://corpus.example/dir/feed.xml"
-CORPUS = SHARED / "corpus" / "feedparser-tests"
+CORPUS = DATA / "corpus" / "feedparser-tests"     # feedparser's own test feeds (BSD licence, see its LICENSE), copied from shared/
 
 
 def both_ways(raw: bytes, base_url: str = BASE) -> tuple[object, object]:

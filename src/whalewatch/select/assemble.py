@@ -18,7 +18,7 @@ from ..config import Config
 from ..errors import Problem, WeekError
 from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
 from ..sanitize import one_line, without_images
-from ..urls import canonical_url
+from ..urls import canonical_url, clean_url
 from ..weeks import Week
 from .fold import fold_explained, match_clusters
 from .lexicon import Lexicon
@@ -246,10 +246,14 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     others = sorted((i for i in cluster if i is not primary), key=lambda i: (-_weight(i, feeds), i.date, i.key))
     also: list[Coverage] = []
     seen_sources = {primary.feed}
+    seen_articles = {primary.canonical_url or primary.key}
     for item in others:
-        if item.feed not in seen_sources:
+        article = item.canonical_url or item.key
+        if item.feed not in seen_sources and article not in seen_articles:
             seen_sources.add(item.feed)
-            also.append(Coverage(item.feed, item.url, item.title))
+            seen_articles.add(article)
+            clean = clean_url(item.url)
+            also.append(Coverage(item.feed, clean, item.title, item.url if item.url != clean else ""))
     summary = primary.summary_text or next((i.summary_text for i in others if i.summary_text), "")
     tags = sorted({t for i in cluster for t in i.tags} | {t for n in notes for t in n.tags})
     section = _editor_section(notes, config, problems)
@@ -264,7 +268,8 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     story = Story(
         id=_story_id(primary.canonical_url or primary.key),
         title=primary.title,
-        url=primary.url,
+        url=clean_url(primary.url),
+        original_url=primary.url if clean_url(primary.url) != primary.url else "",
         source=primary.feed,
         date=_local_date(earliest, tz),
         summary_html=_images_allowed(primary.summary_html, config),
@@ -323,7 +328,7 @@ def _note_story(note: Note, config: Config, placer: Placer, tz: ZoneInfo, start:
     placement = placer.place(note.title, note.body_text[:2000], note.tags, None, section)
     when = note.date or start
     value, reasons = score(1.0, 1, placement.score, note.priority, True, when, start, end)
-    url = note.urls[0] if note.urls else ""
+    url = clean_url(note.urls[0]) if note.urls else ""
     return Story(
         id=_story_id("note:" + (note.origin + "|" + canonical_url(url) if note.kind == "pick" and url else note.path)),
         title=note.translated_title or note.title or one_line(url),

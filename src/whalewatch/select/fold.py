@@ -30,12 +30,13 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, gloss_strength
+from .lexicon import Lexicon, gloss_strength, places
 from .text import essay_shaped, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
 DISTINCT_NAMES = 0.35        # the weight left to wording when each item names someone the other does not
+DIFFERENT_PLACES = 0.25      # ... and when their titles name different countries, neither naming the other's
 ESSAY_AND_REPORT = 0.25      # ... and when one is commentary (a question, "Interview:") and the other a report
 ALL_PAIRS_BELOW = 300        # a week smaller than this compares every pair; a larger one uses candidates
 CANDIDATES_PER_ITEM = 6      # in a large week, the most alike items each item is compared with
@@ -68,6 +69,7 @@ class _Features:
     numbers: frozenset[str]     # standalone numbers in the title (issue 398)
     essay: bool                 # commentary about news rather than a report of it
     lead_word: str              # a headline's first word, when capitalised: usually who the story is about
+    places: frozenset[str] = frozenset()   # the countries and regions the title names (Australia, 台湾 -> taiwan)
     vector: dict[str, float] = field(default_factory=dict)   # unit -> weight, once the week's IDF is known
     squares: dict[str, float] = field(default_factory=dict)  # unit -> weight squared
     units: frozenset[str] = frozenset()
@@ -157,11 +159,13 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
         expanded |= meaning
     ordered = releases_in_order(item.title, bare_versions=True)
     title_ids = frozenset(ordered)
+    title_places = frozenset(u for u in title if u in places()) | frozenset(
+        g for u in title for g in title_reading.glosses.get(u, ()) if g in places() and len(title_reading.glosses[u]) <= 3)
     return _Features(title, body, glosses, frozenset(expanded), has_cjk(item.title), title_ids,
                      _families(title_ids), _families(title_ids | model_ids(summary)),
                      frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
-                     lead_word(item.title))
+                     lead_word(item.title), title_places)
 
 
 PARALLEL_FROM = 4000         # a week this large reads its items in two processes
@@ -335,6 +339,8 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
     if min(count_a, count_b) < 2:
         return 0.0
     value = math.sqrt(share_a * share_b)
+    if fa.places and fb.places and not (fa.places & fb.expanded) and not (fb.places & fa.expanded):
+        value *= DIFFERENT_PLACES    # Italy blocks DeepSeek, Australia bans it: two governments, two stories
     if (_unmet_names(fa, fb) and _unmet_names(fb, fa)) or _different_subjects(fa, fb):
         value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
     if fa.essay != fb.essay:

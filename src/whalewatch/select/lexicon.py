@@ -71,6 +71,12 @@ def _demonyms() -> dict[str, str]:
     return {adjective: place.split()[-1] for adjective, place in pairs if " " not in adjective}
 
 
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """The stems of the places in the table beside this module (france, korea, taiwan…)."""
+    return frozenset(_stemmer().stemWord(place) for place in _demonyms().values())
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball's English stem (killed, kills -> kill), with possessives dropped first; an adjective

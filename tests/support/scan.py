@@ -14,10 +14,16 @@ _CSS_URL = re.compile(r"url\s*\(|@import|expression\s*\(", re.I)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
 
+def _parsed(html: str):  # noqa: ANN202
+    """As bytes: given a short str, tinyhtml5 first asks whether it names a file, and a string of a
+    few hundred UTF-8 bytes makes that question fail (File name too long)."""
+    return tinyhtml5.parse(html.encode("utf-8", "surrogatepass"), transport_encoding="utf-8")
+
+
 def executable_constructs(html: str, allowed_hosts: tuple[str, ...] = ()) -> list[str]:
     """Every construct that could run code, submit data or load something; empty for a safe page."""
     found = []
-    for element in tinyhtml5.parse(html).iter():
+    for element in _parsed(html).iter():
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.rsplit("}", 1)[-1].lower()
@@ -46,7 +52,7 @@ def executable_constructs(html: str, allowed_hosts: tuple[str, ...] = ()) -> lis
 
 def attribute_values(html: str) -> list[str]:
     """Every attribute value in the page: where a URL would have to be to load or run anything."""
-    return [value for element in tinyhtml5.parse(html).iter() if isinstance(element.tag, str)
+    return [value for element in _parsed(html).iter() if isinstance(element.tag, str)
             for value in element.attrib.values()]
 
 

@@ -113,6 +113,19 @@ def loader_dirs(edition_templates: Path | None) -> list[tuple[str, Path]]:
     return dirs
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def chinese_lang(text: str | None) -> str:
+    """The language tag for a piece of Chinese in a page of another language (zh-Hans or zh-Hant),
+    so screen readers and font fallback treat it as Chinese; "" for text that is not Chinese."""
+    if not text or len(_HAN.findall(text)) < max(2, len(text) // 5):
+        return ""
+    import hanzidentifier
+
+    return "zh-Hant" if hanzidentifier.is_traditional(text) and not hanzidentifier.is_simplified(text) else "zh-Hans"
+
+
 def make_environment(edition_templates: Path | None) -> jinja2.Environment:
     env = _Sandbox(
         loader=jinja2.FileSystemLoader([str(p) for _, p in loader_dirs(edition_templates)]),
@@ -124,7 +137,7 @@ def make_environment(edition_templates: Path | None) -> jinja2.Environment:
     )
     env.filters.update(md=md_escape, mdurl=md_url, wrap=wrap, longdate=long_date, shortdate=short_date,
                        indent_text=indent_text, markdown=markdown_from_html, text=text_with_references,
-                       blockquote=blockquote)
+                       blockquote=blockquote, chinese=chinese_lang)
     for name in _SIZED_FILTERS:
         env.filters[name] = _size_capped(name, env.filters[name])
     env.globals.pop("lipsum", None)          # placeholder text of any length: nothing a briefing needs

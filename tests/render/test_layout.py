@@ -1,0 +1,68 @@
+"""What readers get on their screens: the email and the web page at phone and desktop widths, in
+real headless Chromium with mobile emulation. Nothing scrolls sideways and no text is cut."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import DATA, SAMPLES, run_cli
+
+PHONES = (320, 360, 390, 414)
+
+
+@pytest.fixture(scope="module")
+def issue_folder(tmp_path_factory):
+    """The sample week, with the seeds in its notes (long links, an essay, a background page)."""
+    folder = tmp_path_factory.mktemp("layout") / "edition"
+    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("briefings", ".whalewatch"))
+    for seed in (DATA / "seeds").iterdir():
+        shutil.copy(seed, folder / "notes" / seed.name)
+    run_cli("--config", str(folder / "feeds.yaml"), "fetch")
+    run_cli("--config", str(folder / "feeds.yaml"), "build", "--week", "2025-W05", "--no-pdf")
+    return folder / "briefings" / "2025-W05"
+
+
+def widths(browser, path, width: int) -> tuple[int, int, int]:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        return tuple(page.evaluate("""() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+            Math.max(...[...document.querySelectorAll('.container, main')].map(e => e.getBoundingClientRect().width), 0)]"""))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["email.html", "index.html"])
+@pytest.mark.parametrize("width", PHONES)
+def test_nothing_scrolls_sideways_on_a_phone(browser, issue_folder, name, width):
+    scroll, client, _ = widths(browser, issue_folder / name, width)
+    assert scroll == client, f"{name} is {scroll}px wide in a {client}px phone screen"
+
+
+def test_on_a_desktop_the_email_is_one_column_of_at_most_640px(browser, issue_folder):
+    scroll, client, column = widths(browser, issue_folder / "email.html", 1280)
+    assert scroll == client and 500 <= column <= 640
+
+
+def test_the_web_menu_wraps_instead_of_running_past_its_column(browser, issue_folder):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((issue_folder / "index.html").as_uri())
+        nav, main = page.evaluate("""() => [document.querySelector('nav.toc').scrollWidth,
+                                            document.querySelector('main').clientWidth]""")
+        assert nav <= main
+    finally:
+        context.close()
+
+
+def test_chinese_in_an_english_page_says_so_for_screen_readers_and_fonts(issue_folder):
+    for name in ("index.html", "email.html"):
+        page = (issue_folder / name).read_text(encoding="utf-8")
+        assert re.search(r'class="original-title"[^>]*lang="zh-Hans"[^>]*>幻方量化与梁文锋', page), name
+        assert re.search(r'class="summary"[^>]*lang="zh-Hans"[^>]*>梁文锋创办', page), name
+        assert not re.search(r'lang="zh-Han[st]"[^>]*>(<a [^>]*>)?Nvidia sheds', page)      # English titles carry none

@@ -148,8 +148,16 @@ def feed_server(tmp_path: Path):
 @pytest.fixture
 def sample_edition(tmp_path: Path) -> Path:
     """A copy of the bundled sample edition in a temporary folder; returns its feeds.yaml."""
-    target = tmp_path / "edition"
+    return copy_sample(tmp_path / "edition")
+
+
+def copy_sample(target: Path, seeds: bool = False) -> Path:
+    """The bundled sample edition copied to ``target`` (with the three seed notes in its notes/ if
+    asked, as a new user would drop them); returns its feeds.yaml."""
     shutil.copytree(SAMPLES, target, ignore=shutil.ignore_patterns("briefings", ".whalewatch"))
+    if seeds:
+        for seed in (DATA / "seeds").iterdir():
+            shutil.copy(seed, target / "notes" / seed.name)
     return target / "feeds.yaml"
 
 

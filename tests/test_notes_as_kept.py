@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import DATA, SAMPLES, run_cli
+from tests.conftest import DATA, copy_sample, run_cli
 
 GOLDEN = DATA / "golden" / "notes-as-kept.json"
 WEEKS = ("2025-W04", "2025-W05")
@@ -21,10 +20,7 @@ ESSAY = "000_0dcc2fcdbeeb3840.txt"
 
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("seeds") / "edition"
-    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("briefings", ".whalewatch"))
-    for seed in (DATA / "seeds").iterdir():
-        shutil.copy(seed, folder / "notes" / seed.name)
+    folder = copy_sample(tmp_path_factory.mktemp("seeds") / "edition", seeds=True).parent
     written = datetime(2025, 1, 30, 12, tzinfo=timezone.utc).timestamp()     # the essay was written in 2025-W05
     os.utime(folder / "notes" / ESSAY, (written, written))
     config = str(folder / "feeds.yaml")

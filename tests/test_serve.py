@@ -172,3 +172,32 @@ def test_a_template_save_renders_again_without_selecting_the_week_again(fetched_
     preview.bump("notes/new-note.md")
     preview.page("2025-W05", "")
     assert len(calls) == 2
+
+
+def test_the_notes_panel_and_the_archive_pages_are_served(fetched_sample):
+    """The seeds dropped into notes/: /notes says how each was read, and the background page and
+    the essay are served where the issue links to them."""
+    from tests.conftest import DATA
+
+    for seed in (DATA / "seeds").iterdir():
+        (fetched_sample.parent / "notes" / seed.name).write_bytes(seed.read_bytes())
+    ready: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(fetched_sample,), daemon=True,
+                              kwargs={"port": 0, "on_ready": ready.append, "stop": stop})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not ready and time.monotonic() < deadline:
+            time.sleep(0.05)
+        status, _, body = get(ready[0] + "notes")
+        text = body.decode()
+        assert status == 200 and "How the notes were read" in text
+        assert "001_2b3091b922926fd8.txt#L6" in text and "annotates" in text and "background page" in text
+        status, _, body = get(ready[0] + "background/deepseek.html")
+        assert status == 200 and 'id="fn:1"' in body.decode()
+        status, _, body = get(ready[0] + "essays/deepseek-s-seismic-shift.html")
+        assert status == 200 and "Seismic Shift" in body.decode()
+    finally:
+        stop.set()
+        thread.join(timeout=10)

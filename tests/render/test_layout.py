@@ -4,11 +4,10 @@ real headless Chromium with mobile emulation. Nothing scrolls sideways and no te
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from tests.conftest import DATA, SAMPLES, run_cli
+from tests.conftest import copy_sample, run_cli
 
 PHONES = (320, 360, 390, 414)
 
@@ -16,13 +15,10 @@ PHONES = (320, 360, 390, 414)
 @pytest.fixture(scope="module")
 def issue_folder(tmp_path_factory):
     """The sample week, with the seeds in its notes (long links, an essay, a background page)."""
-    folder = tmp_path_factory.mktemp("layout") / "edition"
-    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("briefings", ".whalewatch"))
-    for seed in (DATA / "seeds").iterdir():
-        shutil.copy(seed, folder / "notes" / seed.name)
-    run_cli("--config", str(folder / "feeds.yaml"), "fetch")
-    run_cli("--config", str(folder / "feeds.yaml"), "build", "--week", "2025-W05", "--no-pdf")
-    return folder / "briefings" / "2025-W05"
+    config = copy_sample(tmp_path_factory.mktemp("layout") / "edition", seeds=True)
+    run_cli("--config", str(config), "fetch")
+    run_cli("--config", str(config), "build", "--week", "2025-W05", "--no-pdf")
+    return config.parent / "briefings" / "2025-W05"
 
 
 def widths(browser, path, width: int) -> tuple[int, int, int]:  # noqa: ANN001

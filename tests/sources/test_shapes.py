@@ -147,3 +147,10 @@ def test_plain_text_entries_keep_their_structure():
     (entry,) = entries
     assert opening == ["Intro words."] and entry.heading == "Heading"
     assert entry.title == "A title line" and entry.when.isoformat() == "2024-11-27" and entry.commentary == ["> a quote"]
+
+
+def test_plain_text_exports_escapes_and_bullets_read_as_written(tmp_path):
+    write(tmp_path, "export.txt", "Export from a notes app\n\n• first point \\(with an aside\\)\n• second point\n\nA closing line \\*not emphasis\\*.\n")
+    (note,) = read_notes(tmp_path, TZ).notes
+    assert "(with an aside)" in note.body_text and "\\(" not in note.body_text
+    assert note.body_html.count("<li>") == 2 and "*not emphasis*" in note.body_text

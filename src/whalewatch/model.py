@@ -105,6 +105,7 @@ class Story:
     kind: str = "feed"               # feed: from feeds (maybe annotated); note: from a note alone; pick; essay
     background: list[dict[str, str]] = field(default_factory=list)   # {title, path}: background pages it names
     original_url: str = ""           # the address the feed gave, when the clean one (``url``) differs
+    continued: str = ""              # set only in an email cut to fit: where the rest of the story is
 
 
 @dataclass
@@ -134,6 +135,7 @@ class Issue:
     base_url: str = ""
     built_at: str = ""
     subject: str = ""                # from the edition's subject.txt template; the email's Subject
+    unsubscribe: str = ""            # where a reader leaves (email.unsubscribe_url, else a mailto:), shown in the email's footer
 
     def all_stories(self) -> list[Story]:
         return list(self.top) + [s for block in self.sections for s in block.stories]

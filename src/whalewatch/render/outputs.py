@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import json
@@ -12,7 +13,7 @@ from typing import Any, Callable
 import css_inline
 
 from ..errors import Problem, TemplateError, display_path
-from ..model import Issue, SectionBlock
+from ..model import Issue, SectionBlock, StoryNote
 from .env import References, make_environment, render
 from .pdf import render_pdf, safe_fetcher
 
@@ -126,14 +127,26 @@ class Renderer:
         issue.subject = self.subject(issue)
         files: dict[str, bytes] = {}
         for output, template in OUTPUT_TEMPLATES.items():
+            if output == "email.html":
+                files[output] = self.email_html(issue).encode("utf-8")
+                continue
             text = self._render(template, issue, template.rsplit(".", 1)[1])
             if output != "index.html":
                 text = site_links(text, issue.base_url)
-            if output == "email.html":
-                text = inline_css(text)
             files[output] = text.encode("utf-8")
         files["issue.json"] = issue_json(issue)
         return files
+
+    def email_html(self, issue: Issue) -> str:
+        """The email's HTML, cut until its part as sent fits under Gmail's clipping point: shorter
+        summaries and notes first, then headlines with 'read the rest' links. The footer, with the
+        unsubscribe link, is never cut; the web page and issue.json keep everything."""
+        for level in range(len(EMAIL_CUTS) + 1):
+            shown = issue if level == 0 else cut_for_email(issue, level)
+            text = inline_css(site_links(self._render(OUTPUT_TEMPLATES["email.html"], shown, "html"), issue.base_url))
+            if sent_size(text) <= EMAIL_BUDGET:
+                break
+        return text
 
     def render_pdf_html(self, issue: Issue) -> str:
         return site_links(self._render(PDF_TEMPLATE, issue, "html"), issue.base_url)
@@ -165,6 +178,47 @@ def site_links(text: str, base_url: str) -> str:
     text = _SITE_HTML.sub(lambda m: m.group(2), text)
     text = _SITE_MD.sub(lambda m: m.group(1), text)
     return _SITE_BARE.sub(lambda m: f"{m.group(1)} (in the web archive)", text)
+
+
+EMAIL_BUDGET = 95_000        # bytes of the HTML part as sent; Gmail hides what follows about 102 KB
+EMAIL_CUTS = (40, 20, 0, -1)  # words of summary and note kept at each level; -1: also-covered lists go too
+
+
+def sent_size(html: str) -> int:
+    """The size of the HTML part as ``deliver`` sends it (UTF-8, quoted-printable): Chinese text
+    grows about threefold in that encoding, so the rendered length alone would mislead."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message.set_content(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return len(message.get_payload())
+
+
+def cut_for_email(issue: Issue, level: int) -> Issue:
+    """A copy of the issue with each story's summary and notes cut to fit an email, and a link to
+    where the rest is (the issue on the web when the edition has a base_url, else the article)."""
+    import copy
+
+    words = EMAIL_CUTS[level - 1]
+    cut = copy.deepcopy(issue)
+    for story in cut.all_stories():
+        story.continued = f"{issue.base_url}{issue.week}/#s-{story.id}" if issue.base_url else story.url
+        story.summary_html = ""
+        story.summary_text = _words(story.summary_text, words)
+        story.notes = [StoryNote(f"<p>{html_lib.escape(_words(note.text, words))}</p>", _words(note.text, words), note.path)
+                       for note in story.notes if words > 0 and note.text.strip()]
+        if words < 0:
+            story.also = []
+    for block in cut.sections:
+        block.description = "" if words <= 0 else block.description
+    return cut
+
+
+def _words(text: str, count: int) -> str:
+    parts = text.split()
+    if count <= 0:
+        return ""
+    return text.strip() if len(parts) <= count else " ".join(parts[:count]) + " …"
 
 
 def inline_css(html: str) -> str:

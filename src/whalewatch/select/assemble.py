@@ -182,6 +182,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
             "dropped": len(dropped),
         },
         base_url=config.briefing.base_url,
+        unsubscribe=config.email.unsubscribe_url or (f"mailto:{config.email.unsubscribe_mailto}?subject=unsubscribe"
+                                                     if config.email.unsubscribe_mailto else ""),
     )
     return Selection(issue, problems, dropped)
 

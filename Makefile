@@ -7,11 +7,12 @@ WW     := $(BIN)/whalewatch
 
 .PHONY: setup demo test eval bench bench-quick clean
 
-$(STAMP): pyproject.toml scripts/setup-system.sh
+$(STAMP): pyproject.toml scripts/setup-system.sh Makefile
 	bash scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@4
 	touch $(STAMP)
 
 setup: $(STAMP)

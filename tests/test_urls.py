@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from pypdf import PdfReader
+
 from whalewatch.urls import canonical_url, clean_url
 
 
@@ -30,7 +32,7 @@ def test_every_story_link_in_the_sample_issue_is_clean_and_the_original_is_kept(
     folder = tmp_path / "edition"
     shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("briefings", ".whalewatch"))
     run_cli("--config", str(folder / "feeds.yaml"), "fetch")
-    run_cli("--config", str(folder / "feeds.yaml"), "build", "--week", "2025-W05", "--no-pdf")
+    run_cli("--config", str(folder / "feeds.yaml"), "build", "--week", "2025-W05")
     issue = json.loads((folder / "briefings" / "2025-W05" / "issue.json").read_text(encoding="utf-8"))
     stories = issue["top"] + [s for b in issue["sections"] for s in b["stories"]]
     links = [s["url"] for s in stories] + [c["url"] for s in stories for c in s["also"]]
@@ -39,6 +41,11 @@ def test_every_story_link_in_the_sample_issue_is_clean_and_the_original_is_kept(
     for story in stories:
         articles = [canonical_url(story["url"])] + [canonical_url(c["url"]) for c in story["also"]]
         assert len(articles) == len(set(articles)), story["title"]   # each article once, never the main link again
-    for name in ("index.html", "email.html", "briefing.md", "briefing.txt"):
+    for name in ("index.html", "email.html", "briefing.md", "briefing.txt", "../feed.xml"):
         text = (folder / "briefings" / "2025-W05" / name).read_text(encoding="utf-8")
         assert "utm_source" not in text and "?ref=" not in text and "arxiv.org/pdf" not in text, name
+    pdf_links = [annotation.get_object().get("/A", {}).get("/URI", "")
+                 for page in PdfReader(folder / "briefings" / "2025-W05" / "briefing.pdf").pages
+                 for annotation in page.get("/Annots", [])]
+    outgoing = [str(uri) for uri in pdf_links if str(uri).startswith("http")]
+    assert outgoing and all(uri == clean_url(uri) for uri in outgoing), [u for u in outgoing if u != clean_url(u)]

@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from tests.conftest import copy_sample, run_cli
+from tests.conftest import ROOT, copy_sample, run_cli
 
 PHONES = (320, 360, 390, 414)
+ARTIFACTS = ROOT / ".test-artifacts"        # screenshots for a person to look at (not compared)
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,8 @@ def widths(browser, path, width: int) -> tuple[int, int, int]:  # noqa: ANN001
     try:
         page = context.new_page()
         page.goto(path.as_uri())
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}-{width}.png"), full_page=True)
         return tuple(page.evaluate("""() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,
             Math.max(...[...document.querySelectorAll('.container, main')].map(e => e.getBoundingClientRect().width), 0)]"""))
     finally:
@@ -33,8 +36,8 @@ def widths(browser, path, width: int) -> tuple[int, int, int]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("name", ["email.html", "index.html"])
-@pytest.mark.parametrize("width", PHONES)
-def test_nothing_scrolls_sideways_on_a_phone(browser, issue_folder, name, width):
+@pytest.mark.parametrize("width", PHONES + (768, 1920))
+def test_nothing_scrolls_sideways_on_a_phone_or_any_wider_screen(browser, issue_folder, name, width):
     scroll, client, _ = widths(browser, issue_folder / name, width)
     assert scroll == client, f"{name} is {scroll}px wide in a {client}px phone screen"
 
@@ -62,3 +65,10 @@ def test_chinese_in_an_english_page_says_so_for_screen_readers_and_fonts(issue_f
         assert re.search(r'class="original-title"[^>]*lang="zh-Hans"[^>]*>幻方量化与梁文锋', page), name
         assert re.search(r'class="summary"[^>]*lang="zh-Hans"[^>]*>梁文锋创办', page), name
         assert not re.search(r'lang="zh-Han[st]"[^>]*>(<a [^>]*>)?Nvidia sheds', page)      # English titles carry none
+
+
+@pytest.mark.parametrize("name", ["index.html", "email.html", "../index.html", "../background/deepseek.html"])
+def test_headings_nest_without_skipping_a_level(issue_folder, name):
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", (issue_folder / name).read_text(encoding="utf-8"))]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), levels

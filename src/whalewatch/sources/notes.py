@@ -368,7 +368,7 @@ class _Reading:
         entries, opening = link_entries(body, list_day)
         notes = []
         for entry in entries:
-            commentary = "\n".join(entry.commentary)
+            commentary = _as_blocks(entry.commentary)
             html = self.render(commentary) if commentary.strip() else ""
             note = Note(path=self.shown, title=entry.title, body_html=html, body_text=html_to_text(html) if html else "",
                         kind="pick", urls=[entry.url] if safe_url(entry.url) else [], line=entry.line + offset,
@@ -425,6 +425,17 @@ class _Reading:
 
 
 _URL_LINE = re.compile(r"https?://")
+
+
+def _as_blocks(lines: list[str]) -> str:
+    """Commentary lines as Markdown: a list starts after a blank line, so a bullet under a
+    sentence is a list item, not words run into the sentence."""
+    out: list[str] = []
+    for line in lines:
+        if out and _LIST_LINE.match(line) and not _LIST_LINE.match(out[-1]):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def _headings_marked(body: str) -> str:

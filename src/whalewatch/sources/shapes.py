@@ -180,7 +180,8 @@ def link_entries(text: str, list_date: date | None) -> tuple[list[Entry], list[s
         last = []
         for label, url in links:
             entry = Entry(url=url, line=number, title=_entry_title(label, basis, url, whole_line=not inherited), heading=heading)
-            entry.commentary = ([lead_in + ":"] if lead_in else []) + ([] if inherited else [_without_own_link(content, url)])
+            own = [] if inherited else [("- " if bullet else "") + _without_own_link(content, url)]
+            entry.commentary = ([lead_in + ":"] if lead_in else []) + own
             entry.when, entry.how_dated = _entry_date(basis + " " + words, url, list_date)
             entry.tags = _hashtags(content)
             last.append(entry)

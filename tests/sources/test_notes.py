@@ -92,3 +92,27 @@ def test_the_seeds_kept_in_the_repository_are_the_shared_ones():
     if shared.is_dir():
         assert sorted(p.name for p in shared.iterdir()) == sorted(p.name for p in SEEDS.iterdir())
         assert all((shared / p.name).read_bytes() == p.read_bytes() for p in SEEDS.iterdir())
+
+
+def test_empty_binary_and_undecodable_notes_are_skipped_with_a_warning_never_published(tmp_path):
+    (tmp_path / "empty.md").write_bytes(b"  \n\n")
+    (tmp_path / "binary.md").write_bytes(b"---\ntitle: x\n---\n" + bytes(range(256)) * 4)
+    (tmp_path / "latin.md").write_bytes("---\ntitle: caf\xe9\nweek: 2025-W05\n---\nna\xefve r\xe9sum\xe9 ".encode("latin-1") * 3)
+    (tmp_path / "gbk.md").write_bytes("---\ntitle: 深度求索发布新模型\nweek: 2025-W05\n---\n网信办公布新一批备案的生成式人工智能服务。\n".encode("gbk"))
+    (tmp_path / "huge.md").write_text("---\n" + "".join(f"k{n}: {n}\n" for n in range(3000)) + "---\nbody\n", encoding="utf-8")
+    read = read_notes(tmp_path, TZ)
+    assert [n.title for n in read.notes] == ["深度求索发布新模型"]              # GBK read by evidence, not as mojibake
+    messages = {Path(p.path).name: p.message for p in read.problems}
+    assert "empty" in messages["empty.md"] and "binary" in messages["binary.md"]
+    assert "save it as UTF-8" in messages["latin.md"].replace("Save", "save") and "3000 keys" in messages["huge.md"]
+    assert "GB18030" in messages["gbk.md"]
+    assert all(p.severity == "warning" for p in read.problems)
+
+
+def test_built_files_are_readable_by_a_web_server_running_as_another_user(tmp_path):
+    from whalewatch.render.write import write_file_atomic, write_folder_atomic
+
+    write_file_atomic(tmp_path / "index.html", b"x")
+    write_folder_atomic(tmp_path / "2025-W05", {"index.html": b"y"})
+    assert (tmp_path / "index.html").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "2025-W05" / "index.html").stat().st_mode & 0o777 == 0o644

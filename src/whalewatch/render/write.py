@@ -17,6 +17,7 @@ def write_file_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)           # mkstemp makes 0600; a web server running as another user must read it
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -36,6 +37,7 @@ def write_folder_atomic(target: Path, files: dict[str, bytes]) -> None:
             destination = staging / name
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(data)
+            os.chmod(destination, 0o644)
         os.chmod(staging, 0o755)
         if target.exists():
             retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old."))

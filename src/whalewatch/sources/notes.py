@@ -30,9 +30,13 @@ from ..sanitize import html_to_text, one_line, sanitize_html
 from ..urls import safe_url
 from ..weeks import Week
 from ..yamlsafe import YamlProblem, load_with_lines
+from .decode import decode_document
 from .shapes import SHAPE_ALIASES, SHAPES, guess_shape, heading_like, hashtags, lead_of, link_entries, noon, subject_of
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
+MAX_FRONT_MATTER_KEYS = 200
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_NOTE_BYTES = 1_000_000
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _ISO_DATE = re.compile(r"(?<!\d)(20\d{2})-(\d{2})-(\d{2})(?!\d)")
@@ -119,14 +123,10 @@ def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None,
     raw = path.read_bytes()
     if len(raw) > MAX_NOTE_BYTES:
         return [], [Problem(shown, None, f"note is {len(raw)} bytes; the limit is {MAX_NOTE_BYTES}. Split it")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = raw.decode("utf-8", errors="replace")
-        warn = Problem(shown, None, f"not valid UTF-8 (byte {exc.start}); bad bytes replaced. Save the file as UTF-8", "warning")
-    else:
-        warn = None
-    problems = [warn] if warn else []
+    text, problem = _note_text(raw)
+    if text is None:
+        return [], [Problem(shown, None, problem, "warning")]
+    problems = [Problem(shown, None, problem, "warning")] if problem else []
     reading = _Reading(path, shown, stable, tz, topics or {}, problems)
     match = _FRONT.match(text)
     if match:
@@ -139,6 +139,9 @@ def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None,
             meta, lines = {}, {}
         if not isinstance(meta, dict):
             return [], problems + [Problem(shown, 2, "front matter must be key: value lines; the note was skipped")]
+        if len(meta) > MAX_FRONT_MATTER_KEYS:
+            return [], problems + [Problem(shown, 2, f"front matter has {len(meta)} keys (the limit is {MAX_FRONT_MATTER_KEYS}); "
+                                                     "the note was skipped. Is this file really a note?", "warning")]
         notes = reading.with_front_matter(meta, lines, text[match.end():], match.group(0).count("\n"))
     else:
         notes = reading.without_front_matter(text)
@@ -146,6 +149,29 @@ def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None,
         note.origin = stable
         note.path = f"{stable}#L{note.line}" if note.kind == "pick" and note.line else stable
     return notes, problems
+
+
+def _note_text(raw: bytes) -> tuple[str | None, str]:
+    """A note's text and, if it needs saying, a warning; None (with the reason) for a file that is
+    empty, binary, or in an encoding that cannot be told by its bytes: never published as mojibake."""
+    if not raw.strip():
+        return None, "the note is empty; it was skipped"
+    raw_controls = len(_CONTROL_BYTES.findall(raw))
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and (b"\x00" in raw or raw_controls > max(8, len(raw) // 200)):
+        return None, f"looks binary ({raw_controls} control bytes); the note was skipped"
+    try:
+        text = raw.decode("utf-8-sig")
+        note = ""
+    except UnicodeDecodeError:
+        decoded = decode_document(raw)
+        if decoded.encoding not in ("gb18030", "big5hkscs", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+            return None, ("not UTF-8, and its bytes do not read as Chinese (GB18030 or Big5) either; the note was "
+                          "skipped rather than shown garbled. Save it as UTF-8")
+        text, note = decoded.text, f"read as {decoded.encoding.upper()}, not UTF-8; save it as UTF-8 to be sure"
+    controls = len(_CONTROL.findall(text))
+    if "\x00" in text or controls > max(8, len(text) // 200):
+        return None, f"looks binary ({controls} control characters); the note was skipped"
+    return text, note
 
 
 def _render_body(body: str, shown: str, problems: list[Problem], topics: dict[str, str] | None = None) -> str:

@@ -154,3 +154,16 @@ def test_plain_text_exports_escapes_and_bullets_read_as_written(tmp_path):
     (note,) = read_notes(tmp_path, TZ).notes
     assert "(with an aside)" in note.body_text and "\\(" not in note.body_text
     assert note.body_html.count("<li>") == 2 and "*not emphasis*" in note.body_text
+
+
+def test_reference_links_and_table_rows_are_links_with_their_own_words(tmp_path):
+    write(tmp_path, "refs.md", "Reading\n\n- Read [the R1 paper][r1] and the [V3 report][v3].\n- https://a.example/2025/01/30/x\n\n"
+                               "[r1]: https://arxiv.org/abs/2501.12948\n[v3]: https://arxiv.org/abs/2412.19437\n")
+    write(tmp_path, "table.md", "# Links\n\n| Title | Note |\n|---|---|\n| [Qwen3 released](https://qwen.example/q3) | hybrid thinking |\n"
+                                "| [DeepSeek-OCR](https://github.com/deepseek-ai/DeepSeek-OCR) | optical compression |\n"
+                                "| [Kimi K2](https://moonshot.example/k2) | 1T MoE |\n")
+    titles = {n.urls[0]: (n.title, n.body_text) for n in read_notes(tmp_path, TZ).notes}
+    assert titles["https://arxiv.org/abs/2501.12948"][0] == "the R1 paper"
+    assert titles["https://arxiv.org/abs/2412.19437"][0] == "V3 report"
+    assert titles["https://qwen.example/q3"] == ("Qwen3 released", "Qwen3 released · hybrid thinking")
+    assert len(titles) == 6 and not any(t.startswith("[") for t, _ in titles.values())

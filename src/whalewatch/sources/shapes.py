@@ -133,6 +133,7 @@ def link_entries(text: str, list_date: date | None) -> tuple[list[Entry], list[s
     paragraphs or quotes without a link comment on the link before them. A link to a site's
     front page is a reference, not an article. Returns the entries and the opening words.
     """
+    references = {m.group(1).strip().casefold(): m.group(2) for m in _REF_DEF.finditer(text)}
     entries: list[Entry] = []
     opening: list[str] = []
     heading = ""
@@ -148,11 +149,12 @@ def link_entries(text: str, list_date: date | None) -> tuple[list[Entry], list[s
         if found_heading:
             heading, last, previous_plain, lead_in = found_heading.group(2).strip(), [], "", ""
             continue
-        if line.lstrip().startswith("![["):
-            continue                        # an embedded picture: nothing to link to
+        if line.lstrip().startswith("![[") or _REF_DEF.match(line):
+            continue                        # an embedded picture, or where a reference link points: no entry of its own
         bullet = _BULLET.match(line)
         indent = len(bullet.group(1).expandtabs(4)) if bullet else (-1 if not line[:1].isspace() else 99)
         content = line[bullet.end():] if bullet else line.strip()
+        content = _REF_LINK.sub(lambda m: _inline(m, references), content)
         links = [(label, url) for label, url in _links(content) if _article(url)]
         words = _without_links(content)
         under_entry = bool(last) and bullet is not None and indent > entry_indent >= 0
@@ -179,7 +181,8 @@ def link_entries(text: str, list_date: date | None) -> tuple[list[Entry], list[s
         basis = previous_plain if inherited else words
         last = []
         for label, url in links:
-            entry = Entry(url=url, line=number, title=_entry_title(label, basis, url, whole_line=not inherited), heading=heading)
+            entry = Entry(url=url, line=number, heading=heading,
+                          title=_entry_title(label, basis, url, whole_line=not inherited, several=len(links) > 1))
             own = [] if inherited else [("- " if bullet else "") + _without_own_link(content, url)]
             entry.commentary = ([lead_in + ":"] if lead_in else []) + own
             entry.when, entry.how_dated = _entry_date(basis + " " + words, url, list_date)
@@ -189,6 +192,16 @@ def link_entries(text: str, list_date: date | None) -> tuple[list[Entry], list[s
         entry_indent = indent if bullet else -1
         previous_plain = ""
     return entries, opening
+
+
+_REF_DEF = re.compile(r"^\s{0,3}\[([^\]\n]{1,100})\]:\s*<?(https?://[^\s>]+)>?.*$", re.M)
+_REF_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,300})\]\[([^\]\n]{0,100})\]")
+
+
+def _inline(match: re.Match, references: dict[str, str]) -> str:
+    """A reference-style link ('[the paper][r1]' with '[r1]: https://…' below) written inline."""
+    url = references.get((match.group(2) or match.group(1)).strip().casefold())
+    return f"[{match.group(1)}]({url})" if url else match.group(0)
 
 
 def url_of(links: list[tuple[str, str]]) -> str:
@@ -232,14 +245,19 @@ def _without_own_link(text: str, url: str) -> str:
     own address is dropped (its words stay); other links on the line stay links."""
     text = re.sub(r"(?<!!)\[([^\]\n]{1,300})\]\(" + re.escape(url) + r"\)", r"\1", text)
     text = re.sub(r"<?" + re.escape(url) + r">?", " ", text)
+    if text.lstrip().startswith("|"):                  # a table row: its cells, not its pipes
+        text = " · ".join(cell.strip() for cell in text.strip().strip("|").split("|") if cell.strip())
     return re.sub(r"\(\s*\)|\s{2,}", " ", text).strip(" :")
 
 
-def _entry_title(label: str, words: str, url: str, whole_line: bool = True) -> str:
+def _entry_title(label: str, words: str, url: str, whole_line: bool = True, several: bool = False) -> str:
     """The link's own words when they are the line's title; the line's words when the link is part
     of a sentence; else the address itself."""
+    table_row = words.lstrip().startswith("|")
+    words = words.replace("|", " ") if table_row else words
     cleaned_words = re.sub(r"\s+", " ", _ISO.sub(" ", words)).strip(" -–—:：•*_>")
-    if len(label.split()) >= 3 and (not whole_line or cleaned_words.startswith(label) or len(cleaned_words) <= len(label) + 12):
+    if (len(label.split()) >= 3 or ((table_row or several) and len(label) >= 3)) and (
+            not whole_line or table_row or several or cleaned_words.startswith(label) or len(cleaned_words) <= len(label) + 12):
         return one_line(label, 160)
     cleaned = _ISO.sub(" ", words)
     cleaned = _SENTENCE_END.split(cleaned.strip())[0] if len(cleaned) > 160 else cleaned

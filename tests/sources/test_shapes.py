@@ -167,3 +167,16 @@ def test_reference_links_and_table_rows_are_links_with_their_own_words(tmp_path)
     assert titles["https://arxiv.org/abs/2412.19437"][0] == "V3 report"
     assert titles["https://qwen.example/q3"] == ("Qwen3 released", "Qwen3 released · hybrid thinking")
     assert len(titles) == 6 and not any(t.startswith("[") for t, _ in titles.values())
+
+
+def test_a_long_analysis_with_front_matter_but_no_kind_is_an_essay_unless_it_annotates_a_story(tmp_path):
+    prose = " ".join(f"Sentence {n} of a long argument about export controls and what they change." for n in range(140))
+    paragraphs = "\n\n".join(prose[i:i + 900] for i in range(0, len(prose), 900))
+    write(tmp_path, "essay.md", f"---\ntitle: What the rules change\ndate: 2025-01-30\n---\n{paragraphs}\n")
+    write(tmp_path, "annotation.md", f"---\nurl: https://a.example/story\ndate: 2025-01-30\n---\n{paragraphs}\n")
+    read = read_notes(tmp_path, TZ)
+    kinds = {n.path.rsplit("/", 1)[-1]: n.kind for n in read.notes}
+    assert kinds == {"essay.md": "essay", "annotation.md": "note"}
+    essay = next(n for n in read.notes if n.kind == "essay")
+    assert essay.title == "What the rules change" and essay.lead.startswith("Sentence 0") and len(essay.lead.split()) <= 80
+    assert any(p.path.endswith("essay.md") and "kind: essay" in p.message for p in read.problems)

@@ -308,8 +308,11 @@ class _Reading:
             shape = ""
         if not shape:
             guessed = guess_shape(body)
-            # With front matter the classic note is the default; only a clear link list or topic is read as one.
-            shape = guessed.name if guessed.name in ("links", "topic") and guessed.sure else "note"
+            # With front matter the classic note is the default; a clear link list, topic or essay (a long
+            # text annotating no story) is read as one.
+            clear = guessed.sure and (guessed.name in ("links", "topic") or
+                                      (guessed.name == "essay" and not meta.get("url") and not meta.get("urls")))
+            shape = guessed.name if clear else "note"
             if shape != "note":
                 self.warn(2, f"read as {_article(_SHAPE_NAMES[shape])} ({guessed.reason}); add kind: {shape} (or kind: note) to be sure")
         note = Note(path=self.shown, title=text_field(meta, "title", bad), body_html="", body_text="", shape=shape)

@@ -9,6 +9,8 @@ pair that shares a rare word; each item keeps its most alike neighbours within t
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import sparse
 
@@ -33,7 +35,7 @@ def similar_pairs(vectors: list[dict[str, float]], expanded: list[frozenset[str]
             if 1 < frequency[word] <= limit:
                 rows.append(row)
                 cols.append(columns.setdefault(word, len(columns)))
-                values.append(vector.get(word, 1.0))
+                values.append(math.sqrt(vector.get(word, 1.0)))     # the items' squared weights, as weights
     if not columns:
         return []
     matrix = sparse.csr_matrix((np.array(values, dtype=np.float32), (rows, cols)), shape=(count, len(columns)))

@@ -70,8 +70,7 @@ class _Features:
     essay: bool                 # commentary about news rather than a report of it
     lead_word: str              # a headline's first word, when capitalised: usually who the story is about
     places: frozenset[str] = frozenset()   # the countries and regions the title names (Australia, 台湾 -> taiwan)
-    vector: dict[str, float] = field(default_factory=dict)   # unit -> weight, once the week's IDF is known
-    squares: dict[str, float] = field(default_factory=dict)  # unit -> weight squared
+    squares: dict[str, float] = field(default_factory=dict)  # unit -> its weight squared, once the week's IDF is known
     units: frozenset[str] = frozenset()
     norm: float = 0.0
 
@@ -239,7 +238,7 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
 
 def _why(a: Item, b: Item, fa: _Features, fb: _Features, value: float) -> str:
     """The words that joined two reports, strongest first, a Chinese word shown with the English it met."""
-    shared = sorted(((fa.vector[u], _shown(u, fa, fb)) for u in fa.vector if _met(u, fa, fb)), reverse=True)
+    shared = sorted(((fa.squares[u], _shown(u, fa, fb)) for u in fa.squares if _met(u, fa, fb)), reverse=True)
     words = ", ".join(text for _, text in shared[:8])
     return f"joined by wording ({value:.2f}): {a.title[:60]!r} and {b.title[:60]!r} share {words}"
 
@@ -271,7 +270,7 @@ def _candidates(items: list[Item], features: list[_Features]) -> list[tuple[int,
     if count < ALL_PAIRS_BELOW:
         return [(a, b) for a in range(count) for b in range(a + 1, count)]
     from .candidates import similar_pairs          # numpy and scipy load only for a large week
-    return similar_pairs([f.vector for f in features], [f.expanded for f in features],
+    return similar_pairs([f.squares for f in features], [f.expanded for f in features],
                          [i.date.timestamp() for i in items], MAX_GAP.total_seconds(), CANDIDATES_PER_ITEM)
 
 
@@ -288,10 +287,10 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     vector = {w: weights.get(w, 1.0) for w in f.body}
     for w in f.title:
         vector[w] = vector.get(w, 0.0) + 2 * weights.get(w, 1.0)
-    f.vector = vector
     f.squares = {w: v * v for w, v in vector.items()}
     f.units = frozenset(vector)
     f.norm = sum(f.squares.values())
+    f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice
 
 
 def _met(unit: str, fa: _Features, fb: _Features) -> bool:

@@ -75,14 +75,15 @@ def guess_shape(text: str) -> Shape:
         return Shape("links", f"{len(with_links)} of its {len(lines)} lines carry links", sure=share >= 0.3)
     prose = [ln for ln in lines if not heading_like(ln)]
     long_lines = sum(len(ln.split()) for ln in prose) / max(1, len(prose))
-    if words >= 800 and long_lines >= 30 and len(with_links) <= max(3, len(lines) // 8):
+    listy = sum(1 for ln in lines if _BULLET.match(ln)) > len(lines) * 0.3     # an essay is paragraphs, not a list
+    if words >= 800 and long_lines >= 30 and len(with_links) <= max(3, len(lines) // 8) and not listy:
         return Shape("essay", f"{words} words of running prose in long paragraphs", sure=True)
     footnotes = any(_FOOTNOTE_HEAD.match(ln) for ln in lines) or "↩" in text or re.search(r"\[\^\w+\]:", text) is not None
     headings = sum(1 for ln in lines if heading_like(ln))
     definition = any(_DEFINITION.match(ln) for ln in lines[:6])
     if definition and (headings >= 2 or footnotes):
         return Shape("topic", "it defines a subject ('… is a …') and is organised under headings", sure=True)
-    if words >= 600 and headings <= max(2, len(lines) // 15) and len(with_links) <= max(3, len(lines) // 10):
+    if words >= 600 and not listy and headings <= max(2, len(lines) // 15) and len(with_links) <= max(3, len(lines) // 10):
         return Shape("essay", f"{words} words of running prose with few links or headings", sure=words >= 1000)
     if headings >= 3 and (footnotes or definition):
         return Shape("topic", "it is organised under headings, with footnotes", sure=False)

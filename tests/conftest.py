@@ -25,8 +25,6 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = ROOT / "samples"
-# The project's shared folder (seeds, the feedparser corpus) sits beside the checkout, as in CI.
-SHARED = Path(os.environ.get("WHALEWATCH_SHARED", ROOT.parent / "shared"))
 WHALEWATCH = [sys.executable, "-m", "whalewatch.cli"]
 
 
@@ -162,8 +160,6 @@ def copy_sample(target: Path, seeds: bool = False) -> Path:
 
 
 def run_cli(*args: str, cwd: Path | None = None, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
-    import os
-
     environment = dict(os.environ, COLUMNS="200", **(env or {}))
     result = subprocess.run(WHALEWATCH + list(args), cwd=cwd, capture_output=True, text=True, env=environment, timeout=300)
     if check and result.returncode != 0:

@@ -24,13 +24,12 @@ from whalewatch.weeks import Week
 from tests.conftest import DATA, MINIMAL_SECTIONS
 from tests.support.scan import attribute_values, executable_constructs, render_markdown
 
-CORPUS = DATA / "corpus" / "feedparser-tests"     # feedparser's own test feeds (BSD licence, see its LICENSE), copied from shared/
+CORPUS = DATA / "corpus" / "feedparser-tests"     # feedparser's own test feeds (BSD licence, see its LICENSE)
 NOW = datetime(2025, 1, 29, 12, tzinfo=timezone.utc)
 WEEK = Week.parse("2025-W05")
 CHUNK = 100       # stories per rendered issue
 PDF_CHUNKS = 3    # the PDF is the slow renderer: two issues' worth of the corpus go through it
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
 
 
 def corpus_files() -> list[Path]:

@@ -30,6 +30,7 @@ from .sources.feeds import parse_feed
 from .weeks import Week
 from .select.assemble import cluster_story, lexicon_for
 from .select.fold import Thresholds, fold
+from .select.text import has_cjk
 from .select.place import Placer
 
 NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)    # after every labelled date, so none is "in the future"
@@ -208,7 +209,6 @@ def _pair_item(pair: dict, side: str) -> Item:
 
 def pairing(pair: dict) -> str:
     """en-en, zh-zh or zh-en, from the titles themselves."""
-    from .select.text import has_cjk
     kinds = sorted("zh" if has_cjk(pair[side]["title"]) else "en" for side in ("a", "b"))
     return "-".join(reversed(kinds)) if kinds == ["en", "zh"] else "-".join(kinds)
 

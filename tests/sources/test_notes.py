@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 
 from whalewatch.sources.notes import read_notes
-from tests.conftest import DATA, SHARED
+from tests.conftest import DATA
 
 TZ = ZoneInfo("Asia/Shanghai")
-SEEDS = DATA / "seeds"          # a copy of shared/seeds, so a plain clone runs these tests
+SEEDS = DATA / "seeds"          # the three notes the project started from (see tests/data/SEEDS.md)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -83,15 +83,6 @@ def test_the_seed_notes_are_read_each_for_its_shape_with_what_was_guessed():
     assert len(picks) >= 10 and all(len(p.urls) == 1 for p in picks)
     assert 'href="https://arxiv.org/abs/2501.12948"' not in "".join(p.body_html for p in picks if p.urls[0].endswith("2501.12948"))
     assert all(n.guesses for n in read.notes)
-
-
-def test_the_seeds_kept_in_the_repository_are_the_shared_ones():
-    """The copy is what the tests use; beside shared/ (as in CI) it must still equal the original."""
-    assert sorted(p.name[:3] for p in SEEDS.iterdir()) == ["000", "001", "002"]
-    shared = SHARED / "seeds"
-    if shared.is_dir():
-        assert sorted(p.name for p in shared.iterdir()) == sorted(p.name for p in SEEDS.iterdir())
-        assert all((shared / p.name).read_bytes() == p.read_bytes() for p in SEEDS.iterdir())
 
 
 def test_empty_binary_and_undecodable_notes_are_skipped_with_a_warning_never_published(tmp_path):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from ..cli import Context, cli, out, pass_ctx
-from .issue import show_problems
+from ..cli import Context, cli, out, pass_ctx, show_problems
 
 
 @cli.command(name="notes")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from ..model import Note
 from .write import write_folder_atomic
@@ -25,13 +26,10 @@ class Page:
     html: str
     subtitle: str = ""
     date: str = ""
-    language: str = "en"
     stories: list[dict] = field(default_factory=list)     # {week, id, title}: issues that link to the page
 
 
 def pages_of(notes: list[Note], tz_name: str) -> list[Page]:
-    from zoneinfo import ZoneInfo
-
     tz = ZoneInfo(tz_name)
     found: dict[tuple[str, str], Page] = {}
     for note in notes:

@@ -267,11 +267,12 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     earliest = min(i.date for i in cluster)
     value, reasons = score(max(_weight(i, feeds) for i in cluster), len(seen_sources), placement.score,
                            sum(n.priority for n in notes), bool(notes), earliest, start, end)
+    link = clean_url(primary.url)
     story = Story(
         id=_story_id(primary.canonical_url or primary.key),
         title=primary.title,
-        url=clean_url(primary.url),
-        original_url=primary.url if clean_url(primary.url) != primary.url else "",
+        url=link,
+        original_url=primary.url if link != primary.url else "",
         source=primary.feed,
         date=_local_date(earliest, tz),
         summary_html=_images_allowed(primary.summary_html, config),
@@ -318,7 +319,7 @@ def _link_backgrounds(stories: list[Story], backgrounds: list[Note]) -> None:
     for story in stories:
         text = " ".join((story.title, story.original_title, story.summary_text))
         for note, pattern in patterns:
-            if story.kind != "background" and pattern.search(text):
+            if pattern.search(text):
                 story.background.append({"title": note.title, "path": f"background/{note.slug}.html"})
 
 

@@ -68,26 +68,28 @@ def read_notes(folder: Path, tz: ZoneInfo) -> NotesRead:
         return NotesRead(notes, problems)
     paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES
              and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    topics = _topics(paths)
+    raws = {path: _raw(path) for path in paths}          # each file read once: topics are found before notes are read
+    topics = _topics(raws)
     for path in paths:
-        found_notes, found = read_note(path, tz, folder, topics)
+        found_notes, found = read_note(path, tz, folder, topics, raws[path])
         problems.extend(found)
         notes.extend(found_notes)
     return NotesRead(notes, problems)
 
 
-def _topics(paths: list[Path]) -> dict[str, str]:
+def _raw(path: Path) -> bytes | None:
+    """The file's bytes; None for a file over the limit, which is reported without being read whole."""
+    return None if path.stat().st_size > MAX_NOTE_BYTES else path.read_bytes()
+
+
+def _topics(raws: dict[Path, bytes | None]) -> dict[str, str]:
     """Every topic file's names (its title, its subject, its file name, its aliases) -> its page's slug,
     so a [[wiki link]] anywhere resolves to the background page."""
     names: dict[str, str] = {}
-    for path in paths:
-        try:
-            raw = path.read_bytes()
-            if len(raw) > MAX_NOTE_BYTES:
-                continue
-            text = raw.decode("utf-8", errors="replace")
-        except OSError:
+    for path, raw in raws.items():
+        if raw is None:
             continue
+        text = raw.decode("utf-8", errors="replace")
         match = _FRONT.match(text)
         meta: dict = {}
         if match:
@@ -114,15 +116,16 @@ def slugify(text: str) -> str:
     return "-".join(words)[:80]
 
 
-def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None,
-              topics: dict[str, str] | None = None) -> tuple[list[Note], list[Problem]]:
+def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None, topics: dict[str, str] | None = None,
+              raw: bytes | None = None) -> tuple[list[Note], list[Problem]]:
     """Problems name the file as the user would type it; the notes keep a path relative to notes/,
     so ids and outputs do not depend on where the edition is checked out."""
     shown = display_path(path)
     stable = (path.relative_to(folder.parent) if folder else path).as_posix()
-    raw = path.read_bytes()
-    if len(raw) > MAX_NOTE_BYTES:
-        return [], [Problem(shown, None, f"note is {len(raw)} bytes; the limit is {MAX_NOTE_BYTES}. Split it")]
+    raw = raw if raw is not None else _raw(path)
+    if raw is None:
+        size = path.stat().st_size
+        return [], [Problem(shown, None, f"note is {size} bytes; the limit is {MAX_NOTE_BYTES}. Split it")]
     text, problem = _note_text(raw)
     if text is None:
         return [], [Problem(shown, None, problem, "warning")]

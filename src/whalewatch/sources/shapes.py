@@ -32,7 +32,6 @@ _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,300})\]\((https?://[^)\s]+)\)")
 _ISO = re.compile(r"(?<!\d)(20\d{2})-(\d{1,2})-(\d{1,2})(?!\d)")
 _SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(20\d{2}|\d{2}))?(?![\d/])")
 _URL_DATE = re.compile(r"/(20\d{2})[/-]?(\d{1,2})[/-]?(\d{1,2})(?=[/\-_.]|$)")
-_RELEASED = re.compile(r"\b(released|launched|published|announced|发布|上线)\b", re.I)
 _BULLET = re.compile(r"^(\s*)(?:[-*+•·▪◦‣]|\d+[.)])\s+")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _DEFINITION = re.compile(r"^\s*(?!(?:It|This|That|These|Those|There|They|He|She|We|I|You|Here|What|Which|Who)\b)(?:\*\*)?([A-Z\u3400-\u9fff][\w\u3400-\u9fff .&'’()+-]{0,60}?)(?:\*\*)?\s+(?:is|are|was|were)\s+(?:a|an|the)\b")
@@ -320,7 +319,3 @@ def hashtags(text: str) -> list[str]:
 
 def noon(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(12), tzinfo=tz).astimezone(timezone.utc)
-
-
-def released_on(text: str) -> bool:
-    return bool(_RELEASED.search(text))

@@ -140,3 +140,22 @@ def test_collect_from_a_thread_takes_its_workers_from_a_fork_server(feed_server,
     assert not worker.is_alive()
     assert methods == ["forkserver"]
     assert {o.status for o in reports[0].outcomes} == {"new"}
+
+
+def test_status_tells_an_empty_body_from_success_and_keeps_warnings(feed_server, tmp_path):
+    from tests.conftest import run_cli
+
+    (feed_server.folder / "empty.xml").write_bytes(b"")
+    whole = (DATA / "feeds" / "wire.xml").read_bytes()
+    (feed_server.folder / "cut.xml").write_bytes(whole[: len(whole) * 2 // 3])
+    config = write_edition(tmp_path / "ed", SECTIONS + f"""feeds:
+  - {{name: Empty, url: "{feed_server.url('empty.xml')}"}}
+  - {{name: Cut, url: "{feed_server.url('cut.xml')}"}}
+""")
+    fetched = run_cli("--config", str(config), "fetch", check=False)
+    assert "response body is empty" in fetched.stdout + fetched.stderr
+    run_cli("--config", str(config), "fetch", check=False)              # the cut feed answers 304 now
+    status = run_cli("--config", str(config), "status").stdout
+    empty_row = next(line for line in status.splitlines() if line.startswith("│ Empty"))
+    assert "never" in empty_row and "│ 2 " in empty_row
+    assert "warning: malformed XML" in status.replace("\n", " ").replace("│", "")

@@ -77,3 +77,37 @@ with Store(Path(sys.argv[1])) as store:
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     with Store(path) as store:
         assert store.count_items() == 400
+
+
+def _served_twice(feed_server, tmp_path, first: str, second: str):  # noqa: ANN001, ANN202
+    """Collect a feed, change what it serves, collect again; return the stored items and the outcome."""
+    from whalewatch.collect import collect
+    from whalewatch.config import load_edition
+
+    (feed_server.folder / "reused.xml").write_text(first, encoding="utf-8")
+    edition = load_edition(write_edition(tmp_path / "ed", SECTIONS + f"feeds:\n  - {{name: Reused, url: \"{feed_server.url('reused.xml')}\"}}\n"))
+    collect(edition)
+    (feed_server.folder / "reused.xml").write_text(second, encoding="utf-8")
+    report = collect(edition)
+    with Store(edition.store_path) as store:
+        rows = store.db.execute("SELECT title, url, summary_text FROM items ORDER BY url").fetchall()
+    return [tuple(r) for r in rows], report.outcomes[0]
+
+
+def _one_item(title: str, link: str, text: str, guid: str = "same") -> str:
+    return (f'<rss version="2.0"><channel><title>R</title><item><title>{title}</title><link>{link}</link>'
+            f'<guid isPermaLink="false">{guid}</guid><description>{text}</description></item></channel></rss>')
+
+
+def test_a_guid_reused_for_another_article_later_keeps_both_and_warns(feed_server, tmp_path):
+    rows, outcome = _served_twice(feed_server, tmp_path, _one_item("First", "https://a.example/1", "one"),
+                                  _one_item("Second", "https://a.example/2", "two"))
+    assert rows == [("First", "https://a.example/1", "one"), ("Second", "https://a.example/2", "two")]
+    assert outcome.new_items == 1 and any("guid reused" in w and "'Second'" in w for w in outcome.warnings)
+
+
+def test_an_edited_item_shows_its_latest_text_and_keeps_its_date(feed_server, tmp_path):
+    rows, outcome = _served_twice(feed_server, tmp_path, _one_item("Draft title", "https://a.example/1", "old text"),
+                                  _one_item("Final title", "https://a.example/1", "new text"))
+    assert rows == [("Final title", "https://a.example/1", "new text")]
+    assert outcome.new_items == 0 and not outcome.warnings

@@ -225,7 +225,7 @@ def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, 
     from .sources.feeds import NotAFeed, parse_feed
 
     try:
-        return parse_feed(raw, feed=feed.name, language=feed.language, now=now, content_type=content_type,
+        return parse_feed(raw, feed=feed.name, language=feed.language if "language" in feed.model_fields_set else "", now=now, content_type=content_type,
                           base_url=base_url, max_items=max_items, include=feed.include, exclude=feed.exclude,
                           truncated=truncated)
     except (NotAFeed, RefusedDocument) as exc:
@@ -247,7 +247,7 @@ def _outcome(feed: Feed, result: Fetched, parsed: "Parsed | str | None", now: da
         outcome.error = parsed or "no response"
     else:
         outcome.items = len(parsed.items)
-        outcome.warnings = parsed.warnings
+        outcome.warnings = parsed.warnings     # shared: the store adds what it finds (a reused guid)
         return FeedRecord(feed.name, source, now, result.status or 200, result.etag, result.last_modified,
-                          parsed.items), outcome
+                          parsed.items, warnings=outcome.warnings), outcome
     return FeedRecord(feed.name, source, now, result.status, error=outcome.error), outcome

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+IMPLAUSIBLE = "implausible date"   # how a date_note begins when the feed's date was not believed at all
+
 
 @dataclass
 class Item:
@@ -31,6 +33,11 @@ class Item:
     date_note: str = ""          # why ``date`` is not the feed's date, when it is not
     language: str = "en"
     tags: list[str] = field(default_factory=list)
+
+    @property
+    def date_implausible(self) -> bool:
+        """Its feed gave a date that is not a date of this item (1970, year 10000): kept, never news."""
+        return self.date_note.startswith(IMPLAUSIBLE)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .config import Edition
 from .errors import Problem, TemplateError, WhalewatchError, display_path
-from .model import Issue
+from .model import Issue, Item
 from .render.archive import read_issues, render_archive, write_archive
 from .render.env import list_templates
 from .render.outputs import RenderSettings, Renderer
@@ -104,11 +104,19 @@ def make_issue(edition: Edition, week: Week, now: datetime | None = None) -> tup
             items = store.items_between(start, end)
             wanted = [canonical_url(u) for n in notes_in_week(read.notes, week, edition.tz) for u in n.urls if not n.exclude]
             items += store.items_by_canonical(wanted)
+    items, undated = [i for i in items if not i.date_implausible], [i for i in items if i.date_implausible]
     selection = assemble_issue(edition.config, week, items, read.notes, history_of(edition.output_dir), edition.first_week)
     issue = selection.issue
     if edition.config.briefing.show_build_time:
         issue.built_at = (now or _now()).astimezone(edition.tz).strftime("%Y-%m-%d %H:%M %Z")
-    return issue, read.problems + selection.problems, selection.dropped
+    return issue, read.problems + selection.problems + _left_out(undated), selection.dropped
+
+
+def _left_out(undated: list[Item]) -> list[Problem]:
+    """Items whose feed dates were not believed are named, so that leaving them out hides nothing."""
+    return [Problem(f"feed '{item.feed}'", None, f"{item.title[:80]!r} left out of the issue: {item.date_note}", "warning")
+            for item in undated[:20]] + ([Problem("feeds", None, f"{len(undated) - 20} more items with implausible dates left out", "warning")]
+                                         if len(undated) > 20 else [])
 
 
 def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: bool = True,

@@ -7,18 +7,19 @@ feed it finished. Older stores are migrated in place, never discarded.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 from .model import Item
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -51,6 +52,9 @@ _MIGRATIONS: dict[int, str] = {
         origin TEXT NOT NULL, url TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (origin, url)
     );
     """,
+    4: """
+    ALTER TABLE feeds ADD COLUMN last_warning TEXT;
+    """,
 }
 
 
@@ -75,6 +79,7 @@ class FeedState:
     last_error: str | None = None
     last_status: int | None = None
     items_total: int = 0
+    last_warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class FeedRecord:
     last_modified: str | None = None
     items: list[Item] = field(default_factory=list)
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 class Store:
@@ -154,7 +160,7 @@ class Store:
     def add_items(self, items: list[Item]) -> int:
         """Insert the items not seen before; returns how many were new. first_seen never moves."""
         with self.transaction() as db:
-            return _insert_items(db, items)
+            return _store_items(db, items)[0]
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
         rows = self.db.execute(
@@ -200,6 +206,8 @@ class Store:
 
     def record_feeds(self, records: list[FeedRecord]) -> list[int]:
         """Several feeds' outcomes in one transaction; returns each one's count of new items.
+        What storing found (a reused guid) is added to the record's warnings, which are kept with
+        the feed so that `status` can show them after the run.
 
         Each feed's items go in with its validators, so a kill before the commit loses the whole
         group and the next run fetches those feeds again in full. Writing feeds in groups matters
@@ -255,18 +263,23 @@ def _feed_state(row: sqlite3.Row) -> FeedState:
 
 
 def _record_success(db: sqlite3.Connection, record: FeedRecord) -> int:
-    new = _insert_items(db, record.items)
+    """A 304 keeps the warnings of the document it stands for; a new document replaces them."""
+    new, reused = _store_items(db, record.items)
+    if reused:
+        record.warnings.append(f"guid reused for a different article: {reused}; each is kept as its own story")
+    warning = "; ".join(record.warnings)[:2000] or None
     db.execute(
         """INSERT INTO feeds (name, url, etag, last_modified, last_attempt, last_success, consecutive_failures,
-               failing_since, last_error, last_status, items_total)
-           VALUES (?,?,?,?,?,?,0,NULL,NULL,?,?)
+               failing_since, last_error, last_status, items_total, last_warning)
+           VALUES (?,?,?,?,?,?,0,NULL,NULL,?,?,?)
            ON CONFLICT(name) DO UPDATE SET url=excluded.url,
                etag=COALESCE(excluded.etag, feeds.etag), last_modified=COALESCE(excluded.last_modified, feeds.last_modified),
                last_attempt=excluded.last_attempt, last_success=excluded.last_success, consecutive_failures=0,
                failing_since=NULL, last_error=NULL, last_status=excluded.last_status,
-               items_total=feeds.items_total + ?""",
+               items_total=feeds.items_total + ?,
+               last_warning=CASE WHEN excluded.last_status=304 THEN feeds.last_warning ELSE excluded.last_warning END""",
         (record.name, record.url, record.etag, record.last_modified, _iso(record.when), _iso(record.when),
-         record.status, new, new),
+         record.status, new, warning, new),
     )
     return new
 
@@ -291,6 +304,58 @@ def _item(row: sqlite3.Row) -> Item:
         published=_dt(row["published"]), first_seen=_dt(row["first_seen"]), date=_dt(row["date"]),
         date_note=row["date_note"], language=row["language"], tags=json.loads(row["tags"]),
     )
+
+
+_UPDATABLE = ("title", "summary_html", "summary_text", "author", "tags")
+
+
+def _store_items(db: sqlite3.Connection, items: list[Item]) -> tuple[int, str]:
+    """New items inserted, known ones brought up to date; returns the count of new ones and the
+    titles of articles that arrived under a guid an earlier, different article already holds.
+
+    A feed's item key is its guid, but guids are reused in the wild (a CMS that numbers from 1
+    again, a relative guid like ``same``). An item whose key is stored with a different address is
+    a different article: it is kept under a key that includes its address, never dropped. An item
+    with the same key and address is the same article, edited: its text is the latest seen, while
+    its date and first sighting stay, so it does not move to another week.
+    """
+    if not items:
+        return 0, ""
+    stored = _stored_addresses(db, [i.key for i in items])
+    moved = {i.key: replace(i, key=_address_key(i)) for i in items
+             if stored.get(i.key) and i.canonical_url and stored[i.key] != i.canonical_url}
+    stored.update(_stored_addresses(db, [i.key for i in moved.values()]))
+    fresh, edited, reused = [], [], []
+    for item in items:
+        if item.key in moved:
+            item = moved[item.key]
+            reused.append(item.title)
+        (edited if item.key in stored else fresh).append(item)
+    if edited:
+        db.executemany(
+            f"UPDATE items SET {', '.join(f'{c}=?' for c in _UPDATABLE)} WHERE key=? AND "
+            f"({' OR '.join(f'{c} IS NOT ?' for c in _UPDATABLE)})",
+            [(*_updatable(i), i.key, *_updatable(i)) for i in edited])
+    titles = ", ".join(repr(t[:80]) for t in reused[:3]) + (f" and {len(reused) - 3} more" if len(reused) > 3 else "")
+    return _insert_items(db, fresh), titles
+
+
+def _address_key(item: Item) -> str:
+    return hashlib.sha256(f"{item.key}\x1f{item.canonical_url}".encode()).hexdigest()[:32]
+
+
+def _updatable(item: Item) -> tuple:
+    return (item.title, item.summary_html, item.summary_text, item.author,
+            json.dumps(item.tags, ensure_ascii=False) if item.tags else "[]")
+
+
+def _stored_addresses(db: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows = db.execute(f"SELECT key, canonical_url FROM items WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+        found.update(rows)
+    return found
 
 
 def _insert_items(db: sqlite3.Connection, items: list[Item]) -> int:

@@ -143,3 +143,11 @@ def test_names_and_commentary_lower_a_pair_score_but_words_still_decide():
     named = similar(item("a", "Cloud offers DeepSeek-R1 to customers via Azure", summary="Available now for cloud customers."),
                     item("b", "Cloud adds DeepSeek-R1 for customers via Bedrock", summary="Available now for cloud customers."))
     assert named < plain * 0.6
+
+
+def test_a_guid_reused_within_one_feed_does_not_fold_but_one_syndicated_across_feeds_does():
+    same = "https://wire.example/same"          # a relative guid 'same', resolved against the feed's address
+    items = [item("a", "Chip export rules tighten", "https://wire.example/1", feed="wire", guid=same),
+             item("b", "A new reasoning model ships", "https://wire.example/2", feed="wire", guid=same),
+             item("c", "Chip export rules tighten (copy)", "https://mirror.example/9", feed="mirror", guid=same)]
+    assert groups(items) == [{"a", "c"}, {"b"}]

@@ -74,3 +74,11 @@ def test_a_gbk_feed_behind_a_lying_server_arrives_as_chinese(feed_server, tmp_pa
         run_cli("--config", str(config), "build", "--draft", "--no-pdf").stdout
     issue = (tmp_path / "ed" / "briefings").glob("*/issue.json")
     assert any(ZH in path.read_text() for path in issue), out
+
+
+def test_a_few_bad_bytes_in_utf8_become_replacement_characters_not_a_code_page():
+    text = "<rss><channel><title>深度求索发布新模型，英伟达股价下跌</title></channel></rss>".encode()
+    damaged = text[:30] + b"\xff\xfe" + text[30:]
+    decoded = decode_document(damaged, "application/rss+xml; charset=utf-8")
+    assert "深度求" in decoded.text and "英伟达股价下跌" in decoded.text and "\ufffd" in decoded.text
+    assert "U+FFFD" in decoded.note

@@ -136,3 +136,56 @@ def test_an_entry_with_only_content_keeps_its_text(xml: bytes):
     (item,) = parse_feed(xml, feed="t", language="en", now=NOW).items
     assert item.summary_html == "<p>The whole <b>post</b></p>"
     assert item.summary_text == "The whole post"
+
+
+def _channel(items: str, language: str = "") -> bytes:
+    lang = f"<language>{language}</language>" if language else ""
+    return f'<rss version="2.0"><channel><title>x</title>{lang}{items}</channel></rss>'.encode()
+
+
+def _dated(title: str, when: str) -> str:
+    return f"<item><title>{title}</title><link>https://a.example/{title}</link><pubDate>{when}</pubDate></item>"
+
+
+@pytest.mark.parametrize("when", ["Mon, 30 Nov 10000 09:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT",
+                                  "Mon, 01 Jan 1900 00:00:00 +0000", "Fri, 01 Jan 2100 00:00:00 +0000", "10000-01-01T00:00:00Z"])
+def test_an_implausible_date_is_never_this_weeks_news_and_is_reported(when):
+    parsed = parse_feed(_channel(_dated("odd", when)), feed="t", language="en", now=NOW)
+    (item,) = parsed.items
+    assert item.date_implausible, item.date_note
+    assert item.published is None and item.date.year != 2010
+    assert any("implausible date" in w and "'odd'" in w for w in parsed.warnings)
+
+
+def test_a_near_future_date_is_a_time_zone_slip_and_still_news():
+    (item,) = parse_feed(_channel(_dated("soon", "Sun, 02 Feb 2025 12:00:00 +0000")), feed="t", language="en", now=NOW).items
+    assert not item.date_implausible and item.date == NOW and "future" in item.date_note
+
+
+def test_cst_without_a_declared_language_is_called_ambiguous():
+    undeclared = parse_feed(_channel(_dated("c", "Fri, 31 Jan 2025 09:00:00 CST")), feed="t", language="", now=NOW)
+    assert any("CST" in w and "language: zh" in w for w in undeclared.warnings)
+    assert undeclared.items[0].published == datetime(2025, 1, 31, 15, tzinfo=timezone.utc)   # US Central, as said
+    for declared in (parse_feed(_channel(_dated("c", "Fri, 31 Jan 2025 09:00:00 CST"), "en-us"), feed="t", language="", now=NOW),
+                     parse_feed(_channel(_dated("c", "Fri, 31 Jan 2025 09:00:00 CST")), feed="t", language="en", now=NOW)):
+        assert not any("CST" in w for w in declared.warnings) and declared.items[0].date_note == ""
+
+
+def test_an_empty_body_is_a_failure_with_its_reason():
+    for body in (b"", b"  \n"):
+        with pytest.raises(NotAFeed, match="empty"):
+            parse_feed(body, feed="t", language="en", now=NOW)
+
+
+def test_a_truncated_document_is_read_with_a_warning():
+    whole = _channel(_dated("one", "Fri, 31 Jan 2025 09:00:00 +0000") + _dated("two", "Fri, 31 Jan 2025 10:00:00 +0000"))
+    parsed = parse_feed(whole[: len(whole) - 40], feed="t", language="en", now=NOW)
+    assert parsed.items and any("malformed XML" in w for w in parsed.warnings)
+
+
+def test_a_guid_shared_by_two_articles_keeps_both_and_says_so():
+    xml = _channel('<item><title>One</title><link>https://a.example/1</link><guid isPermaLink="false">same</guid></item>'
+               '<item><title>Two</title><link>https://a.example/2</link><guid isPermaLink="false">same</guid></item>')
+    parsed = parse_feed(xml, feed="t", language="en", now=NOW)
+    assert [i.title for i in parsed.items] == ["One", "Two"] and len({i.key for i in parsed.items}) == 2
+    assert any("guid reused" in w and "'same'" in w for w in parsed.warnings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..cli import Context, cli, err, out, pass_ctx
@@ -60,7 +61,7 @@ def status(ctx: Context) -> None:
                       f"[{colour}]{row['outcome'] or '?'}[/{colour}]", row["detail"] or "")
     out.print(table if runs else "No scheduled runs recorded yet.")
     table = Table(title="Feeds")
-    for column in ("feed", "last success", "failures", "last error"):
+    for column in ("feed", "last success", "failures", "last error or warning"):
         table.add_column(column, overflow="fold")
     flagged = []
     for feed in edition.config.feeds:
@@ -72,8 +73,9 @@ def status(ctx: Context) -> None:
         if state.consecutive_failures and days >= FAILING_FOR_DAYS:
             flagged.append(f"{feed.name} has failed for {days:.0f} days ({state.consecutive_failures} attempts): {state.last_error}")
         colour = "red" if state.consecutive_failures else "green"
+        detail = escape(state.last_error) if state.last_error else (f"[yellow]warning:[/yellow] {escape(state.last_warning)}" if state.last_warning else "")
         table.add_row(feed.name, state.last_success.strftime("%Y-%m-%d %H:%M") if state.last_success else "never",
-                      f"[{colour}]{state.consecutive_failures}[/{colour}]", state.last_error or "")
+                      f"[{colour}]{state.consecutive_failures}[/{colour}]", detail)
     out.print(table)
     for line in flagged:
         err.print(f"[red]attention: {line}[/red]", highlight=False, soft_wrap=True)

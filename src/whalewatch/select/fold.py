@@ -115,6 +115,19 @@ def _global_guid(guid: str) -> bool:
     return len(guid) >= 12 and not guid.isdigit()
 
 
+def _syndication_guids(items: list[Item]) -> list[str]:
+    """A GUID joins copies of one article carried by different feeds. Within one feed, two items
+    that share a GUID but not an address are a reused GUID (the store kept them apart), so only
+    the first of them takes part."""
+    taken: set[tuple[str, str]] = set()
+    keys = []
+    for item in items:
+        usable = _global_guid(item.guid) and (item.feed, item.guid) not in taken
+        taken.add((item.feed, item.guid))
+        keys.append(item.guid if usable else "")
+    return keys
+
+
 def fold(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexicon | None = None) -> list[list[Item]]:
     """Clusters in a stable order (by their earliest item); each cluster sorted by date then key."""
     return fold_explained(items, thresholds, lexicon).clusters
@@ -125,7 +138,7 @@ def fold_explained(items: list[Item], thresholds: Thresholds = Thresholds(), lex
     uf = _UnionFind(len(items))
     why: dict[int, list[Callable[[], str]]] = defaultdict(list)
     _join_equal(uf, [i.canonical_url for i in items], why, "the same address")
-    _join_equal(uf, [i.guid if _global_guid(i.guid) else "" for i in items], why, "the same GUID")
+    _join_equal(uf, _syndication_guids(items), why, "the same GUID")
     _join_similar(uf, items, thresholds, lexicon or Lexicon(), why)
     groups: dict[int, list[Item]] = defaultdict(list)
     joins: dict[int, list[Callable[[], str]]] = defaultdict(list)

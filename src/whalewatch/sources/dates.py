@@ -11,6 +11,8 @@ import calendar
 import re
 from datetime import datetime, timedelta, timezone
 
+from ..model import IMPLAUSIBLE
+
 EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
 CHINA = timezone(timedelta(hours=8))
 
@@ -59,12 +61,36 @@ def from_struct(value) -> datetime | None:  # noqa: ANN001 - feedparser's time.s
         return None
 
 
+# Notes that begin with these words mark an item whose date was not believed at all (it is kept,
+# but never presented as a week's news), or one whose CST may mean two time zones.
+AMBIGUOUS_CST = "ambiguous CST"
+FAR_FUTURE = timedelta(days=30)
+_LONG_YEAR = re.compile(r"(?<![\d+\-.:])\d{5,}(?![\d:])")
+
+
 def bounded(moment: datetime | None, now: datetime) -> tuple[datetime | None, str]:
-    """The date if believable, else None with the reason a reader of ``explain`` will see."""
+    """The date if believable, else None with the reason a reader of ``explain`` will see.
+
+    A date a few hours or days ahead is a time-zone slip and falls back to first sight; one before
+    the web had feeds (1900, the 1970 epoch) or far ahead is not a date of this item at all, and
+    falling back to first sight would present an archive's junk as this week's news.
+    """
     if moment is None:
         return None, "no date in the feed; using when it was first seen"
     if moment < EARLIEST:
-        return None, f"implausible date {moment:%Y-%m-%d}; using when it was first seen"
+        return None, f"{IMPLAUSIBLE} {moment:%Y-%m-%d}"
+    if moment > now + FAR_FUTURE:
+        return None, f"{IMPLAUSIBLE} {moment:%Y-%m-%d} (far in the future)"
     if moment > now + timedelta(hours=24):
         return None, f"future date {moment:%Y-%m-%d}; clamped to when it was first seen"
     return moment, ""
+
+
+def impossible_year(raw: str, moment: datetime | None) -> bool:
+    """feedparser reads year 10000 as 2010, or not at all: a date written with a five-digit year
+    that was read as some other year, or could not be read, is not believed."""
+    return not _EPOCH.match(raw) and bool(_LONG_YEAR.search(raw)) and (moment is None or str(moment.year) not in raw)
+
+
+def mentions_cst(raw: str) -> bool:
+    return bool(_CST.search(raw))

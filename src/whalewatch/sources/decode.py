@@ -89,6 +89,9 @@ def decode_document(raw: bytes, content_type: str | None = None) -> Decoded:
             return Decoded(raw.decode(name), name, "" if name == stated else f"declared {stated}, decoded as {name}")
         except (UnicodeDecodeError, LookupError):
             continue
+    mostly = _mostly_utf8(raw)
+    if mostly is not None:
+        return mostly
     for name in ("gb18030", "big5hkscs"):
         if name in candidates:
             continue
@@ -105,6 +108,19 @@ def decode_document(raw: bytes, content_type: str | None = None) -> Decoded:
         name = _codec(best.encoding) or "utf-8"
         return Decoded(raw.decode(name, errors="replace"), name, f"declared {stated}; detected {name}")
     return Decoded(raw.decode("utf-8", errors="replace"), "utf-8", f"invalid {stated} bytes replaced")
+
+
+def _mostly_utf8(raw: bytes) -> Decoded | None:
+    """UTF-8 with a few damaged bytes (a truncated character, a stray byte) is still UTF-8: the
+    damage becomes U+FFFD. Guessing a code page instead would turn every Chinese character into
+    two or three Latin letters. A document in a single-byte charset has almost no valid multi-byte
+    sequences, so it does not pass."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if good >= max(4 * bad, 8):
+        return Decoded(text, "utf-8", f"{bad} invalid UTF-8 byte sequence{'s' if bad != 1 else ''} replaced with U+FFFD")
+    return None
 
 
 def _single_byte(codec: str) -> bool:

@@ -16,7 +16,7 @@ from feedparser.datetimes import _parse_date as feedparser_date
 from ..model import Item
 from ..sanitize import clean_html_to_text, one_line, sanitize_html
 from ..urls import canonical_url, safe_url
-from .dates import bounded, chinese_cst, from_struct, read_cjk_or_epoch
+from .dates import AMBIGUOUS_CST, IMPLAUSIBLE, bounded, chinese_cst, from_struct, impossible_year, mentions_cst, read_cjk_or_epoch
 from .decode import Decoded, as_utf8_xml, decode_document, refuse_attribute_floods, refuse_entity_declarations
 from .fastpath import Document, read_common_feed
 from .trim import trim
@@ -75,18 +75,25 @@ def _normalise(document: Document, decoded: Decoded, trim_note: str, *, feed: st
     warnings = [f"encoding: {decoded.note}"] if decoded.note else []
     if trim_note:
         warnings.append(trim_note)
+    if not decoded.text.strip():
+        raise NotAFeed("the response body is empty (0 bytes of feed); the server sent nothing to read")
     if not document.entries and not document.title and document.bozo is not None:
         looks = decoded.text.lstrip()[:60].replace("\n", " ")
         raise NotAFeed(f"not RSS or Atom ({document.bozo}); it starts with {looks!r}")
     if document.bozo is not None and document.entries:
         warnings.append(f"malformed XML, read leniently: {document.bozo}")
-    language = (document.language or language or "en").lower()
+    declared = document.language or language
+    language = (declared or "en").lower()
     entries = document.entries
     if len(entries) > max_items:
         warnings.append(f"{len(entries)} items; kept the first {max_items} (fetch.max_items)")
         entries = entries[:max_items]
     guids = [str(e.get("id") or "") for e in entries]
     repeats = Counter(guids)
+    shared = sorted(g for g, n in repeats.items() if g and n > 1)
+    if shared:
+        warnings.append(f"guid reused by more than one item ({', '.join(repr(g[:60]) for g in shared[:3])}); "
+                        "items are told apart by their links")
     items = []
     empty = 0
     for entry, guid in zip(entries, guids):
@@ -95,6 +102,18 @@ def _normalise(document: Document, decoded: Decoded, trim_note: str, *, feed: st
             empty += 1
         elif _wanted(item, include, exclude):
             items.append(item)
+    ambiguous = [i for i in items if i.date_note.startswith(AMBIGUOUS_CST)]
+    for item in ambiguous:
+        item.date_note = ""
+    if ambiguous and not declared:
+        warnings.append(f"{len(ambiguous)} date{'s' if len(ambiguous) != 1 else ''} in CST, which is China Standard Time "
+                        "(+08:00) or US Central (-06:00); the feed declares no language, so US Central was used. "
+                        "Set language: zh (or en-us) on the feed in feeds.yaml to say which")
+    unbelieved = [i for i in items if i.date_note.startswith(IMPLAUSIBLE)]
+    if unbelieved:
+        warnings.append(f"{len(unbelieved)} item{'s' if len(unbelieved) != 1 else ''} with an implausible date, e.g. "
+                        f"{unbelieved[0].title[:60]!r} ({unbelieved[0].date_note}); kept in the store, never shown as "
+                        "the week's news")
     if empty:
         warnings.append(f"{empty} entr{'ies' if empty != 1 else 'y'} with no title, text or http(s) link left after "
                         "cleaning; skipped")
@@ -173,9 +192,14 @@ def _published(entry, language: str, now: datetime) -> tuple[datetime | None, st
                 moment = from_struct(feedparser_date(rewritten))
             else:
                 moment = from_struct(dict.get(entry, parsed_key))
+        if impossible_year(raw, moment):
+            return None, f"{IMPLAUSIBLE} {one_line(raw, 40)!r} (a year beyond 9999)"
         if moment is None:
             return None, f"unreadable date {one_line(raw, 40)!r}; using when it was first seen"
-        return bounded(moment, now)
+        moment, note = bounded(moment, now)
+        if not note and mentions_cst(raw) and not language.lower().startswith("zh"):
+            note = AMBIGUOUS_CST
+        return moment, note
     return bounded(None, now)
 
 

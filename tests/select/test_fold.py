@@ -36,8 +36,8 @@ def test_same_url_or_guid_folds():
     found = groups([
         item("1", "Alpha story", "https://a.example/x?utm_source=rss"),
         item("2", "Totally different headline", "https://www.a.example/x/"),
-        item("3", "Third wording", "https://b.example/y", guid="urn:uuid:1234567890ab"),
-        item("4", "Fourth wording", "https://c.example/z", guid="urn:uuid:1234567890ab"),
+        item("3", "Third wording", "https://b.example/y", feed="b", guid="urn:uuid:1234567890ab"),
+        item("4", "Fourth wording", "https://c.example/z", feed="c", guid="urn:uuid:1234567890ab"),
     ])
     assert found == [{"1", "2"}, {"3", "4"}]
 

@@ -71,6 +71,7 @@ class Note:
     aliases: list[str] = field(default_factory=list)    # other names of a topic's subject
     slug: str = ""               # a background page's or an essay's file name in the archive
     undated: bool = False        # a link of a list with no date of its own: it is dated when first read
+    language: str = ""           # from lang: in front matter, when the editor said
 
 
 @dataclass

@@ -38,12 +38,22 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise YamlProblem(f"YAML syntax error: {exc.problem or exc}", line) from None
+        raise YamlProblem(*_located(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", None) from None
     return data, lines
+
+
+def _located(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
+    """The line to fix. libyaml notices an unclosed [ or quote only where the next thing begins;
+    the context mark is where the unclosed construct opened, which is the line the user must edit."""
+    problem = exc.problem_mark.line + 1 if exc.problem_mark else None
+    context = exc.context_mark.line + 1 if exc.context_mark else None
+    message = f"YAML syntax error: {exc.problem or exc}"
+    if context and problem and context < problem:
+        below = "on the next line" if problem == context + 1 else f"{problem - context} lines below"
+        return f"{message} ({exc.context} that opens on this line and is not closed; noticed {below})", context
+    return message, problem or context
 
 
 def _refuse_aliases(text: str) -> None:
@@ -55,8 +65,7 @@ def _refuse_aliases(text: str) -> None:
                     event.start_mark.line + 1,
                 )
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(f"YAML syntax error: {exc.problem or exc}", mark.line + 1 if mark else None) from None
+        raise YamlProblem(*_located(exc)) from None
 
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:

@@ -107,3 +107,27 @@ def test_built_files_are_readable_by_a_web_server_running_as_another_user(tmp_pa
     write_folder_atomic(tmp_path / "2025-W05", {"index.html": b"y"})
     assert (tmp_path / "index.html").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "2025-W05" / "index.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_wrong_types_in_front_matter_are_errors_naming_field_and_line(tmp_path):
+    (tmp_path / "typed.md").write_text("---\ntitle: Typed\nlang: NO\npublished_at: 12:30\nurl: https://a.example/1\n---\nBody.\n")
+    read = read_notes(tmp_path, ZoneInfo("UTC"))
+    found = {(p.line, p.severity, p.message.split(":")[0]) for p in read.problems if p.severity == "error"}
+    assert found == {(3, "error", "lang"), (4, "error", "published_at")}
+    messages = " ".join(p.message for p in read.problems)
+    assert "read the value as false" in messages and "number 750" in messages
+    (note,) = read.notes
+    assert note.language == "" and "lang" not in note.data and "published_at" not in note.data   # nothing silently kept
+
+
+def test_a_quoted_language_and_a_published_at_date_are_kept(tmp_path):
+    (tmp_path / "ok.md").write_text('---\ntitle: Ok\nlang: "zh-Hant"\npublished_at: 2025-01-28T09:30\nurl: https://a.example/1\n---\nBody.\n')
+    (note,) = read_notes(tmp_path, ZoneInfo("UTC")).notes
+    assert note.language == "zh-Hant" and (note.date.day, note.date.hour, note.date.minute) == (28, 9, 30)
+
+
+def test_a_yaml_error_names_the_line_to_fix_not_the_line_after(tmp_path):
+    (tmp_path / "broken.md").write_text("---\ntitle: Broken\ndate: 2025-01-28\ntags: [a, b\nurl: https://a.example/2\n---\nBody.\n")
+    read = read_notes(tmp_path, ZoneInfo("UTC"))
+    (problem,) = [p for p in read.problems if p.severity == "error"]
+    assert problem.line == 4 and "not closed" in problem.message and not read.notes

@@ -304,7 +304,8 @@ def _pick_item(note: Note) -> Item:
     url = note.urls[0] if note.urls else ""
     when = note.date or datetime.now(tz=ZoneInfo("UTC"))
     return Item(key=f"note:{note.path}", feed="", url=url, canonical_url=canonical_url(url), guid="", title=note.title,
-                summary_html="", summary_text=note.body_text[:1000], author="", published=when, first_seen=when, date=when)
+                summary_html="", summary_text=note.body_text[:1000], author="", published=when, first_seen=when, date=when,
+                language=note.language or "en")
 
 
 def _link_backgrounds(stories: list[Story], backgrounds: list[Note]) -> None:

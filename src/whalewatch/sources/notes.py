@@ -43,7 +43,7 @@ _ISO_DATE = re.compile(r"(?<!\d)(20\d{2})-(\d{2})-(\d{2})(?!\d)")
 _EMBED = re.compile(r"!\[\[([^\]]+)\]\]")
 _WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\b(https?://[^\s<>()\[\]\"']+[^\s<>()\[\].,;:!?\"'])")
-_KNOWN = {"title", "date", "week", "url", "urls", "section", "tags", "priority", "kind", "pin", "exclude",
+_KNOWN = {"title", "date", "published_at", "published", "lang", "language", "week", "url", "urls", "section", "tags", "priority", "kind", "pin", "exclude",
           "translated_title", "title_en", "continues", "source", "aliases", "subject"}
 _COMMENT = re.compile(r"%%.*?%%", re.S)
 _HIGHLIGHT = re.compile(r"(?<![=\w])==(?=\S)([^=\n]{1,500}?)(?<=\S)==(?!=)")
@@ -302,7 +302,8 @@ class _Reading:
     def with_front_matter(self, meta: dict, lines: dict, body: str, offset: int) -> list[Note]:
         def bad(key: str, message: str) -> None:
             line = lines.get((key,))
-            self.warn(line + 1 if line else None, f"{key}: {message}; the field was ignored")
+            self.problems.append(Problem(self.shown, line + 1 if line else None,
+                                         f"{key}: {message}; the field was ignored", "error"))
 
         kind = text_field(meta, "kind", bad)
         shape = SHAPE_ALIASES.get(kind, kind) if kind else ""
@@ -319,7 +320,9 @@ class _Reading:
             if shape != "note":
                 self.warn(2, f"read as {_article(_SHAPE_NAMES[shape])} ({guessed.reason}); add kind: {shape} (or kind: note) to be sure")
         note = Note(path=self.shown, title=text_field(meta, "title", bad), body_html="", body_text="", shape=shape)
-        note.date = _when(meta.get("date"), self.tz, lambda m: bad("date", m))
+        date_key = next((k for k in ("date", "published_at", "published") if meta.get(k) is not None), "date")
+        note.date = _when(meta.get(date_key), self.tz, lambda m: bad(date_key, m))
+        note.language = _language(meta, lambda key, m: bad(key, m))
         if meta.get("week") is not None:
             try:
                 note.week = str(Week.parse(str(meta["week"])))
@@ -492,6 +495,10 @@ def text_field(meta: dict, key: str, bad) -> str:  # noqa: ANN001
         return ""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return one_line(str(value), 300)
+    if isinstance(value, bool):
+        bad(key, f"YAML read the value as {str(value).lower()} (yes/no/on/off/true/false unquoted are booleans); "
+                 "put the text in quotes")
+        return ""
     bad(key, f"expected text, got {type(value).__name__}")
     return ""
 
@@ -556,8 +563,32 @@ def _when(value: Any, tz: ZoneInfo, bad) -> datetime | None:  # noqa: ANN001
             return _when(datetime.fromisoformat(value.strip()), tz, bad)
         except ValueError:
             pass
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 3600:
+        # YAML 1.1 reads 12:30 as the number 750 (base 60): a time with no day
+        bad(f"a time of day with no date (YAML read it as the number {value}); write YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+        return None
     bad(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM")
     return None
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
+
+
+def _language(meta: dict, bad) -> str:  # noqa: ANN001
+    """``lang:`` (or ``language:``) as a language tag. YAML 1.1 reads an unquoted NO (Norwegian) as
+    false: that is named, not kept as a language called False."""
+    key = "lang" if meta.get("lang") is not None else "language"
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        bad(key, f"YAML read the value as {str(value).lower()} (yes/no/on/off/true/false unquoted are booleans); "
+                 f"write a language tag in quotes, e.g. {key}: \"no\" or {key}: zh-Hans")
+        return ""
+    if not isinstance(value, str) or not _LANGUAGE_TAG.match(value.strip()):
+        bad(key, f"{value!r} is not a language tag; write e.g. en, zh, zh-Hans or zh-Hant")
+        return ""
+    return value.strip()
 
 
 def _list(value: Any) -> list:

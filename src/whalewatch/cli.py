@@ -13,12 +13,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .config import Edition, load_edition
-from .errors import ConfigError, Problem, WhalewatchError
+from .errors import ConfigError, Problem, WhalewatchError, machine_trouble
 from .reporter import Reporter
+from .store import last_opened_store
 from .weeks import Week, latest_complete_week
 
 out = Console()
@@ -131,9 +133,13 @@ def main() -> None:
     except WhalewatchError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except Exception:
+    except Exception as exc:
         if debug:
             raise
+        trouble = machine_trouble(exc, last_opened_store())
+        if trouble:
+            err.print(f"[red]error:[/red] {escape(trouble)}", highlight=False, soft_wrap=True)
+            sys.exit(74)            # EX_IOERR
         err.print_exception(max_frames=3)
         err.print("[red]whalewatch hit an unexpected error (a bug). Run again with --debug for the full traceback.[/red]")
         sys.exit(70)

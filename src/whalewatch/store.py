@@ -104,10 +104,19 @@ class FeedRecord:
     warnings: list[str] = field(default_factory=list)
 
 
+_opened: list[Path] = []
+
+
+def last_opened_store() -> Path | None:
+    """The store this process opened last: a database error is named with its file."""
+    return _opened[-1] if _opened else None
+
+
 class Store:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        _opened[:] = [path]
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout=30000")

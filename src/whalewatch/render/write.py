@@ -10,7 +10,20 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+
+@contextmanager
+def _named(path: Path) -> Iterator[None]:
+    """A failed write() says "No space left on device" without saying where: add the file."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def write_file_atomic(path: Path, data: bytes) -> None:
@@ -18,7 +31,7 @@ def write_file_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o644)           # mkstemp makes 0600; a web server running as another user must read it
-        with os.fdopen(fd, "wb") as handle:
+        with _named(path), os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -36,7 +49,8 @@ def write_folder_atomic(target: Path, files: dict[str, bytes]) -> None:
         for name, data in files.items():
             destination = staging / name
             destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
+            with _named(target / name):
+                destination.write_bytes(data)
             os.chmod(destination, 0o644)
         os.chmod(staging, 0o755)
         if target.exists():

@@ -191,6 +191,7 @@ def check(edition: Edition, week: Week) -> list[Problem]:
         issue, found, _ = make_issue(edition, week)
         problems += [p for p in found if p not in problems]
         problems += section_template_problems(edition, renderer, issue)
+        problems += renderer.try_section_partials(issue)
         renderer.render_text_outputs(issue)
         renderer.render_pdf_html(issue)
         render_archive(renderer, read_issues(edition.output_dir), **archive_settings(edition))

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from ..errors import TemplateError
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-RENDER_SECONDS = 20
+RENDER_SECONDS = 5
 MAX_REPEAT = 100_000
 FORMATS = {"html": "html", "md": "md", "txt": "txt"}
 
@@ -203,7 +203,7 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
 
 
 def _located(env: jinja2.Environment, name: str, line: int | None, detail: str) -> TemplateError:
-    path = _source_path(env, name)
+    path = source_path(env, name)
     where = f"{path}:{line}" if line else path
     return TemplateError(f"{where}: {detail}", path=path, line=line, detail=detail)
 
@@ -216,7 +216,7 @@ def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]
     return found
 
 
-def _source_path(env: jinja2.Environment, name: str) -> str:
+def source_path(env: jinja2.Environment, name: str) -> str:
     if Path(name).is_absolute():
         return name
     try:

@@ -13,8 +13,8 @@ from typing import Any, Callable
 import css_inline
 
 from ..errors import Problem, TemplateError, display_path
-from ..model import Issue, SectionBlock, StoryNote
-from .env import References, make_environment, render
+from ..model import Issue, SectionBlock, Story, StoryNote
+from .env import References, make_environment, render, source_path
 from .pdf import render_pdf, safe_fetcher
 
 # output file -> template that makes it
@@ -52,6 +52,9 @@ class Renderer:
         self.problems: list[Problem] = []
         self._names: set[str] | None = None
         self._defaults: Renderer | None = None
+        self.broken: set[str] = set()              # edition template files that failed in this build
+        self.broken_pages: set[str] = set()        # outputs sent back to the defaults, by template name
+        self._paths: dict[str, str] = {}
         self._edition_dir = settings.templates_dir.resolve() if settings.templates_dir and settings.templates_dir.is_dir() else None
 
     @property
@@ -79,7 +82,7 @@ class Renderer:
         """
         if block.template:
             own = f"partials/sections/{block.template}.{fmt}"
-            if own in self._template_names():
+            if own in self._template_names() and self._path(own) not in self.broken:
                 return own
         return f"partials/section.{fmt}"
 
@@ -99,19 +102,64 @@ class Renderer:
                                "the default section layout was used")
         return missing
 
+    def try_section_partials(self, issue: Issue) -> list[Problem]:
+        """Every section partial of the edition rendered on its own, for ``check``: against the block
+        that uses it, else against the fullest block of the issue (else a sample story), so that a
+        partial no section of this week uses is tried too, and every failure is named, not just the first."""
+        if not self._edition_dir:
+            return []
+        sample = Story(id="sample", title="A sample story", url="https://example.org/story", source="Example",
+                       date=issue.window_start, summary_html="<p>Sample summary.</p>", summary_text="Sample summary.",
+                       section="sample")
+        fullest = max(issue.sections, key=lambda b: len(b.stories), default=None)
+        problems = []
+        for name in sorted(n for n in self._template_names() if n.startswith("partials/sections/")):
+            if not self._from_edition(self._path(name)):
+                continue
+            own = name.rsplit("/", 1)[1].rsplit(".", 1)[0]
+            block = next((b for b in issue.sections if b.template == own), None) or fullest
+            if block is None or not block.stories:
+                block = SectionBlock(id=own, title=own, description="", template=own, stories=[sample])
+            context = {**self.context(issue, name.rsplit(".", 1)[1]), "block": block}
+            try:
+                render(self.env, name, context)
+            except TemplateError as exc:
+                problems.append(Problem(display_path(exc.path or self._path(name)), exc.line, exc.detail))
+        return problems
+
     def _render(self, template: str, issue: Issue, fmt: str) -> str:
         return self.render_page(template, lambda renderer: renderer.context(issue, fmt))
 
     def render_page(self, template: str, context: Callable[["Renderer"], dict[str, Any]]) -> str:
-        """Render with the edition's templates, or, if one of them fails, with the package defaults."""
-        try:
-            return render(self.env, template, context(self))
-        except TemplateError as exc:
-            if not self._from_edition(exc.path):
-                raise
-            self.problems.append(Problem(display_path(exc.path), exc.line,
-                                         f"{exc.detail}; {template} was rendered from the package's default templates instead"))
+        """Render with the edition's templates. A failing section partial costs only its section,
+        drawn with the default partial; any other failing edition template sends this output back
+        to the package defaults. A failed template is remembered for the rest of the build, so
+        that a runaway one costs one time limit, not one per output."""
+        if template in self.broken_pages:
             return render(self.defaults().env, template, context(self.defaults()))
+        while True:
+            try:
+                return render(self.env, template, context(self))
+            except TemplateError as exc:
+                if not self._from_edition(exc.path) or exc.path in self.broken:
+                    raise
+                self.broken.add(exc.path)
+                if self._is_section_partial(exc.path):
+                    self.problems.append(Problem(display_path(exc.path), exc.line,
+                                                 f"{exc.detail}; that section was drawn with the default section layout"))
+                    continue
+                self.broken_pages.add(template)
+                self.problems.append(Problem(display_path(exc.path), exc.line,
+                                             f"{exc.detail}; {template} was rendered from the package's default templates instead"))
+                return render(self.defaults().env, template, context(self.defaults()))
+
+    def _path(self, name: str) -> str:
+        if name not in self._paths:
+            self._paths[name] = source_path(self.env, name)
+        return self._paths[name]
+
+    def _is_section_partial(self, path: str) -> bool:
+        return bool(self._edition_dir) and Path(path).resolve().is_relative_to(self._edition_dir / "partials" / "sections")
 
     def _from_edition(self, path: str | None) -> bool:
         return bool(self._edition_dir and path and Path(path).resolve().is_relative_to(self._edition_dir))
@@ -143,9 +191,10 @@ class Renderer:
         unsubscribe link, is never cut; the web page and issue.json keep everything."""
         for level in range(len(EMAIL_CUTS) + 1):
             shown = issue if level == 0 else cut_for_email(issue, level)
-            text = inline_css(site_links(self._render(OUTPUT_TEMPLATES["email.html"], shown, "html"), issue.base_url))
+            text, complaints = inline_css(site_links(self._render(OUTPUT_TEMPLATES["email.html"], shown, "html"), issue.base_url))
             if sent_size(text) <= EMAIL_BUDGET:
                 break
+        self.problems += [Problem("email.html", None, message, "warning") for message in complaints]
         return text
 
     def render_pdf_html(self, issue: Issue) -> str:
@@ -221,10 +270,36 @@ def _words(text: str, count: int) -> str:
     return text.strip() if len(parts) <= count else " ".join(parts[:count]) + " …"
 
 
-def inline_css(html: str) -> str:
-    """Email clients drop <style> in places; inline every rule, keep the block for media queries."""
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.I)
+
+
+def inline_css(html: str) -> tuple[str, list[str]]:
+    """Email clients drop <style> in places; inline every rule, keep the block for media queries.
+
+    CSS the inliner cannot parse (a template's broken style="", feed text that reached one) costs
+    that attribute, not the email: it is dropped and named. If the style block itself is broken,
+    the email goes out with its <style> block only."""
     inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
-    return inliner.inline(html)
+    try:
+        return inliner.inline(html), []
+    except css_inline.InlineError:
+        pass
+    complaints: list[str] = []
+
+    def checked(match: re.Match) -> str:
+        try:
+            inliner.inline(f"<p{match.group(0)}></p>")
+            return match.group(0)
+        except css_inline.InlineError as exc:
+            complaints.append(f"invalid CSS in style={match.group(1)[:80]} ({exc}); that style attribute was dropped")
+            return ""
+
+    html = _STYLE_ATTRIBUTE.sub(checked, html)
+    try:
+        return inliner.inline(html), complaints
+    except css_inline.InlineError as exc:
+        return html, complaints + [f"the email's <style> block has CSS the inliner cannot read ({exc}); "
+                                   "it was sent without inlined styles"]
 
 
 def issue_json(issue: Issue) -> bytes:

@@ -198,8 +198,14 @@ class Recorder:
         self.rcpt_delay = 0.0
         self.hold: str | None = None     # keep this recipient's RCPT unanswered until hold is cleared
         self.held: list[str] = []        # recipients whose RCPT was held
+        self.defer: dict[str, int] = {}  # answer 451 at RCPT to this recipient this many times
+        self.rcpt_from: list[tuple[str, object]] = []   # (recipient, client address): one address per connection
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, N802
+        self.rcpt_from.append((address, session.peer))
+        if self.defer.get(address):
+            self.defer[address] -= 1
+            return "451 4.2.1 <%s>: greylisted, try again" % address
         if self.rcpt_delay:
             await asyncio.sleep(self.rcpt_delay)
         if address == self.hold:
@@ -227,6 +233,57 @@ class Recorder:
 
     def count_to(self, address: str) -> int:
         return sum(1 for m in self.parsed() if address in m["To"])
+
+
+class StuckSmtp:
+    """A server that accepts connections and then stalls: ``silent`` never greets, ``trickle``
+    sends its greeting one byte at a time, a byte every 0.2 s, for ever; ``after-greeting`` greets
+    and then trickles its first reply the same way."""
+
+    def __init__(self, mode: str):
+        self.mode, self.connections = mode, 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+        self.env = {"WHALEWATCH_SMTP_HOST": "127.0.0.1", "WHALEWATCH_SMTP_PORT": str(self.port), "WHALEWATCH_SMTP_TLS": "none"}
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._stall, args=(client,), daemon=True).start()
+
+    def _stall(self, client: socket.socket) -> None:
+        with client:
+            greeting = b"220 stuck.example ESMTP " + b"." * 100_000
+            if self.mode == "after-greeting":         # greets at once, then every reply trickles
+                client.sendall(b"220 stuck.example ESMTP\r\n")
+                greeting = b"250-stuck.example " + b"." * 100_000
+            for byte in (greeting if self.mode in ("trickle", "after-greeting") else b""):
+                if self.closed.wait(0.2):
+                    return
+                try:
+                    client.sendall(bytes([byte]))
+                except OSError:
+                    return
+            self.closed.wait()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.sock.close()
+
+
+@pytest.fixture(params=["silent", "trickle"])
+def stuck_smtp(request):
+    server = StuckSmtp(request.param)
+    yield server
+    server.close()
 
 
 def _free_port() -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from whalewatch.deliver import header_text
-from tests.conftest import WHALEWATCH, Recorder, run_cli
+from tests.conftest import WHALEWATCH, Recorder, StuckSmtp, run_cli
 
 RECIPIENTS = [f"reader{n}@example.org" for n in range(8)]
 
@@ -170,3 +170,52 @@ def test_a_chinese_subject_and_sender_are_encoded_and_read_back_intact(edition, 
     assert message["Subject"].startswith("鲸鱼观察 Whale Watch #5")
     assert message["From"].addresses[0].display_name == "鲸鱼观察"
     assert "鲸鱼观察" in message.get_body(("plain",)).get_content()
+
+
+def _short_limits(edition: Path, budget: float = 600) -> None:
+    edition.write_text(edition.read_text().replace(
+        "rate_per_minute: 60000, retries: 3, retry_delay: 0.05}",
+        f"rate_per_minute: 60000, retries: 3, retry_delay: 0.05, timeout: 1, deadline: 3, budget: {budget}}}"))
+
+
+def test_a_stalled_server_is_given_up_on_in_seconds_and_nobody_is_marked_served(edition, stuck_smtp):
+    _short_limits(edition)
+    started = time.monotonic()
+    result = run_cli("--config", str(edition), "send", "--week", "2025-W05", env=stuck_smtp.env, check=False)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1 and "8 not reached" in result.stderr and "did not answer" in result.stderr
+    assert stuck_smtp.connections <= 2, "one stalled connection ends the run, not one per recipient"
+    assert elapsed < 30, f"took {elapsed:.0f}s"
+    log = run_cli("--config", str(edition), "deliveries", "--week", "2025-W05").stdout
+    assert "0 sent" in log and "8 not yet sent" in log
+
+
+def test_a_reply_that_trickles_is_cut_off_by_the_deadline_and_the_run_by_its_budget(edition):
+    """Each byte comes within the 1 s timeout, so only the 3 s deadline ends an exchange; after
+    the 5 s budget nobody else is tried, and the rest wait for the next run."""
+    _short_limits(edition, budget=5)
+    server = StuckSmtp("after-greeting")
+    try:
+        started = time.monotonic()
+        result = run_cli("--config", str(edition), "send", "--week", "2025-W05", env=server.env, check=False)
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert result.returncode == 1 and "smtp.deadline" in result.stderr
+    assert "not reached" in result.stderr and "smtp.budget" in result.stderr
+    assert elapsed < 45, f"took {elapsed:.0f}s"
+
+
+def test_a_4xx_at_rcpt_is_retried_on_a_fresh_connection(edition, smtp):
+    smtp.defer = {RECIPIENTS[2]: 1}
+    result = send(edition, smtp)
+    assert "8 sent" in result.stdout and smtp.count_to(RECIPIENTS[2]) == 1
+    tries = [peer for address, peer in smtp.rcpt_from if address == RECIPIENTS[2]]
+    assert len(tries) == 2 and tries[0] != tries[1], "the retry must come on a new connection"
+
+
+def test_a_proof_has_its_own_message_id(edition, smtp):
+    send(edition, smtp, "--to", RECIPIENTS[2])
+    send(edition, smtp)
+    ids = [m["Message-ID"] for m in smtp.parsed() if RECIPIENTS[2] in m["To"]]
+    assert len(ids) == 2 and ids[0] != ids[1]

@@ -142,7 +142,9 @@ class Smtp(Strict):
     host: str = "localhost"
     port: int = Field(587, ge=1, le=65535)
     tls: Literal["none", "starttls", "ssl"] = "starttls"
-    timeout: float = Field(30.0, gt=0)
+    timeout: float = Field(10.0, gt=0, le=300, description="seconds to connect, and to wait for each reply")
+    deadline: float = Field(60.0, gt=0, le=3600, description="seconds for one message, from connecting to the server's last reply")
+    budget: float = Field(1800.0, gt=0, description="seconds for a whole send run; who is left waits for the next run")
     rate_per_minute: int = Field(60, ge=1)
     retries: int = Field(4, ge=0, le=20)
     retry_delay: float = Field(2.0, ge=0, le=600, description="first backoff in seconds; doubles per attempt")

@@ -15,15 +15,18 @@ import hashlib
 import os
 import re
 import smtplib
+import socket
 import ssl
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .config import Edition, Recipient, Smtp
 from .errors import WhalewatchError, display_path
@@ -51,7 +54,8 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     resent_uncertain: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
-    not_reached: list[str] = field(default_factory=list)   # left for the next run when asked to stop
+    not_reached: list[str] = field(default_factory=list)   # left for the next run: asked to stop, out of time, no server
+    stopped_because: str = ""                               # why not_reached, when it is not empty
 
 
 def header_text(value: str, limit: int = 250) -> str:
@@ -114,7 +118,10 @@ def message_id(week: str, recipient: str, domain: str) -> str:
     return f"<{week}.{digest}@{domain}>"
 
 
-def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now: datetime) -> EmailMessage:
+def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now: datetime,
+                  proof: bool = False) -> EmailMessage:
+    """A proof gets a Message-ID of its own: sharing the real one would make the reader's mail
+    client treat the real issue, when it comes, as a copy of the proof and hide it."""
     email = edition.config.email
     domain = email.from_address.rsplit("@", 1)[-1]
     msg = EmailMessage()
@@ -125,7 +132,7 @@ def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now
     if email.reply_to:
         msg["Reply-To"] = email.reply_to
     msg["Date"] = format_datetime(now.astimezone(timezone.utc))
-    msg["Message-ID"] = message_id(issue.week, recipient.email, domain)
+    msg["Message-ID"] = make_msgid(f"proof.{issue.week}", domain) if proof else message_id(issue.week, recipient.email, domain)
     list_id = email.list_id or f"{re.sub(r'[^a-z0-9]+', '-', edition.config.briefing.title.lower()).strip('-')}.{domain}"
     msg["List-Id"] = f"{header_text(edition.config.briefing.title, 100)} <{list_id}>"
     unsubscribe = [f"<mailto:{email.unsubscribe_mailto}?subject=unsubscribe>"] if email.unsubscribe_mailto else []
@@ -145,23 +152,69 @@ def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now
 
 
 class _Connection:
-    """One SMTP connection, reused across recipients, reopened after a drop."""
+    """One SMTP connection, reused across recipients, reopened after a drop.
+
+    The socket timeout bounds each wait for a byte, not a reply: a server that trickles one byte
+    a second would hold a send for ever. So every exchange also runs under a deadline, and when
+    it passes the socket is shut, which ends whatever read is waiting."""
 
     def __init__(self, settings: Smtp, user: str | None, password: str | None):
         self.settings, self.user, self.password = settings, user, password
         self.client: smtplib.SMTP | None = None
+        self.connecting: smtplib.SMTP | None = None
+
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[threading.Event]:
+        """Yields an event that is set if the time ran out (a cut-off read may still look complete)."""
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            for client in (self.client, self.connecting):
+                sock = getattr(client, "sock", None)
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        timer = threading.Timer(seconds, cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield expired
+        except (smtplib.SMTPException, OSError) as exc:
+            if not expired.is_set() or isinstance(exc, NoServer):
+                raise
+            self.drop()
+            raise TimeoutError(f"no complete answer within {seconds:g}s (smtp.deadline)") from exc
+        finally:
+            timer.cancel()
 
     def get(self) -> smtplib.SMTP:
         if self.client is None:
             s = self.settings
-            if s.tls == "ssl":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
-            else:
-                client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-                if s.tls == "starttls":
-                    client.starttls(context=ssl.create_default_context())
-            if self.user:
-                client.login(self.user, self.password or "")
+            try:
+                with self.deadline(s.deadline) as expired:
+                    client = self.connecting = (smtplib.SMTP_SSL(timeout=s.timeout, context=ssl.create_default_context())
+                                                if s.tls == "ssl" else smtplib.SMTP(timeout=s.timeout))
+                    code, text = client.connect(s.host, s.port)
+                    if expired.is_set():
+                        raise TimeoutError(f"no complete greeting within {s.deadline:g}s (smtp.deadline)")
+                    if code != 220:
+                        client.close()
+                        raise NoServer(f"{s.host}:{s.port} greeted with {code} {_text(text)}")
+                    if s.tls == "starttls":
+                        client.starttls(context=ssl.create_default_context())
+                    if self.user:
+                        client.login(self.user, self.password or "")
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, TimeoutError, ConnectionError, OSError) as exc:
+                if isinstance(exc, NoServer):
+                    raise
+                self.connecting and self.connecting.close()
+                raise NoServer(f"{s.host}:{s.port} did not answer ({exc or type(exc).__name__})") from None
+            finally:
+                self.connecting = None
             self.client = client
         return self.client
 
@@ -187,15 +240,28 @@ class TemporaryFailure(Exception):
     pass
 
 
+class NoServer(OSError):
+    """The server could not be reached or did not greet: no recipient can be served this run."""
+
+
 class PermanentFailure(Exception):
     pass
 
 
 def _send_one(connection: _Connection, msg: EmailMessage, sender: str, recipient: str) -> None:
+    """One message under the exchange deadline. Any temporary failure, a 4xx at RCPT included,
+    drops the connection: the retry starts afresh, as a server that deferred may expect."""
     try:
-        refused = connection.get().send_message(msg, from_addr=sender, to_addrs=[recipient])
+        client = connection.get()
+        with connection.deadline(connection.settings.deadline):
+            refused = client.send_message(msg, from_addr=sender, to_addrs=[recipient])
+    except NoServer:
+        connection.drop()
+        raise
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = exc.recipients.get(recipient, (550, b"refused"))
+        if code < 500:
+            connection.drop()
         raise (PermanentFailure if code >= 500 else TemporaryFailure)(f"{code} {_text(text)}") from None
     except smtplib.SMTPResponseException as exc:
         if exc.smtp_code >= 500:
@@ -236,10 +302,13 @@ def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient],
     connection = _Connection(settings, user, password)
     interval = 60.0 / settings.rate_per_minute
     last_send = 0.0
+    out_of_time = time.monotonic() + settings.budget
     try:
         for position, recipient in enumerate(recipients):
-            if should_stop():
-                report.not_reached = [r.email for r in recipients[position:]]
+            reason = ("asked to stop" if should_stop() else
+                      f"the run's time budget ({settings.budget:g}s, smtp.budget) was spent" if time.monotonic() > out_of_time else "")
+            if reason:
+                report.not_reached, report.stopped_because = [r.email for r in recipients[position:]], reason
                 break
             state = None if proof else store.delivery_state(issue.week, recipient.email)
             if state == "sent":
@@ -247,7 +316,7 @@ def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient],
                 continue
             if state == "sending":
                 report.resent_uncertain.append(recipient.email)
-            msg = build_message(edition, issue, recipient, now())
+            msg = build_message(edition, issue, recipient, now(), proof=proof)
             attempt = 0
             while True:
                 wait = last_send + interval - time.monotonic()
@@ -257,6 +326,13 @@ def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient],
                     store.record_delivery(issue.week, recipient.email, "sending", now(), message_id=msg["Message-ID"])
                 try:
                     _send_one(connection, msg, edition.config.email.from_address, recipient.email)
+                except NoServer as exc:
+                    # Nobody can be served: waiting out a timeout per recipient would only delay saying so.
+                    if not proof:
+                        store.record_delivery(issue.week, recipient.email, "pending", now(), error=str(exc))
+                    report.not_reached = [r.email for r in recipients[position:]]
+                    report.stopped_because = f"the SMTP server {exc}"
+                    return report
                 except TemporaryFailure as exc:
                     attempt += 1
                     if attempt > settings.retries:
@@ -284,3 +360,30 @@ def _fail(store: Store, week: str, email: str, error: str, when: datetime, proof
     if not proof:
         store.record_delivery(week, email, "failed", when, error=error)
     report.failed.append((email, error))
+
+
+@dataclass
+class Standing:
+    """Where one issue stands with every reader on the list, not only those the log has met."""
+    week: str
+    sent: list[str]
+    failed: list[str]
+    waiting: list[str]          # on the list, not sent and not permanently refused: never tried, pending, retrying
+    uncertain: list[str]        # handed to the server when a run was killed: resent with the same Message-ID
+
+    def line(self) -> str:
+        shown = ", ".join(self.waiting[:5]) + (f" and {len(self.waiting) - 5} more" if len(self.waiting) > 5 else "")
+        return (f"{self.week}: {len(self.sent)} sent, {len(self.failed)} failed, {len(self.waiting)} not yet sent"
+                + (f" ({shown})" if self.waiting else "") + (f", {len(self.uncertain)} uncertain" if self.uncertain else ""))
+
+
+def standing(edition: Edition, store: Store, week: str) -> Standing:
+    rows = {row["recipient"]: row["state"] for row in store.deliveries(week)}
+    try:
+        listed = [r.email.lower() for r in load_recipients(edition)]
+    except WhalewatchError:
+        listed = []
+    everyone = list(dict.fromkeys(listed + sorted(rows)))
+    return Standing(week, [r for r in everyone if rows.get(r) == "sent"], [r for r in everyone if rows.get(r) == "failed"],
+                    [r for r in everyone if rows.get(r) not in ("sent", "failed")],
+                    [r for r in everyone if rows.get(r) == "sending"])

@@ -61,3 +61,19 @@ def edition_lock(state_dir: Path, what: str, wait: float = 0.0, name: str = "wha
             fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
             handle.close()
+
+
+def lock_holder(state_dir: Path, name: str = "whalewatch.lock") -> str | None:
+    """Who holds a lock right now ("pid 123: the scheduler"), or None if nobody does. Read-only:
+    used by status to say whether the scheduler is running."""
+    path = state_dir / name
+    if not path.is_file():
+        return None
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            return handle.read().strip() or "another whalewatch process"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None

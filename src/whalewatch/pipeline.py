@@ -293,7 +293,9 @@ def send(edition: Edition, week: Week, to: list[str] | None = None, dry_run: boo
     from .deliver import load_recipients, send_issue
     from .lock import edition_lock
 
-    with edition_lock(edition.state_dir, f"send {week}", wait=60):
+    # A send already running (the scheduler's publish) may take its whole budget: wait for it, and
+    # then find everyone it served marked sent.
+    with edition_lock(edition.state_dir, f"send {week}", wait=edition.config.email.smtp.budget + 120):
         if rebuild or not (edition.output_dir / str(week) / "issue.json").is_file():
             build(edition, week, reporter)
         issue = load_built(edition, week)

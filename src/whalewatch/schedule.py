@@ -26,7 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from .config import Edition, load_edition
 from .lock import edition_lock
 from .store import Store
-from .weeks import latest_complete_week
+from .weeks import Week, latest_complete_week
 
 log = logging.getLogger("whalewatch.schedule")
 CATCH_UP = {"publish": "nothing was sent: run `whalewatch send --latest` to publish that week by hand"}
@@ -90,6 +90,19 @@ def install_jobs(scheduler: BaseScheduler, edition: Edition) -> None:
                           **extra)
 
 
+def catch_up_interrupted(scheduler: BaseScheduler, edition: Edition) -> str | None:
+    """A publish cut short by a kill or a crash is completed now, not at next week's run (which
+    would publish a different week). The exactly-once log means only those not yet served get it."""
+    with Store(edition.store_path) as store:
+        week = interrupted_publish(edition, store)
+    if week:
+        log.warning("the publish of %s was interrupted; completing it now for the readers who did not get it", week)
+        scheduler.add_job(JOBS["publish"], "date", run_date=datetime.now(edition.tz), id="publish-catch-up",
+                          name=f"publish {week} (catch-up)", args=[str(edition.config_path), week],
+                          replace_existing=True, misfire_grace_time=None)
+    return week
+
+
 def _on_event(event: JobExecutionEvent) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.error("job %s missed its run at %s (the scheduler was down beyond the grace period); %s",
@@ -132,15 +145,32 @@ def run_collect(config_path: str) -> None:
     _recorded(edition, "collect", work)
 
 
-def run_publish(config_path: str) -> None:
-    """Fetch, build the week that has just ended (unless it was already sent), send to whoever has not had it."""
+def interrupted_publish(edition: Edition, store: Store) -> str | None:
+    """The week of the last publish, if it was cut short (killed, stopped, crashed) and someone on
+    the list still waits for it. The week is the one that run was publishing, whatever today is."""
+    from .deliver import standing
+
+    row = next((r for r in store.recent_runs(50) if r["job"] == "publish"), None)
+    if row is None:
+        return None
+    cut_short = row["finished"] is None or (row["outcome"] == "partial" and (row["detail"] or "").startswith("stopped")) \
+        or row["outcome"] == "failed"
+    if not cut_short:
+        return None
+    week = str(latest_complete_week(datetime.fromisoformat(row["started"]), edition.tz))
+    return week if standing(edition, store, week).waiting else None
+
+
+def run_publish(config_path: str, week_text: str | None = None) -> None:
+    """Fetch, build the week that has just ended (unless it was already sent), send to whoever has not had it.
+    ``week_text`` names the week when completing an interrupted publish."""
     from .collect import collect
     from .pipeline import build, send
 
     edition = load_edition(config_path)
 
     def work() -> tuple[None, str]:
-        week = latest_complete_week(datetime.now(timezone.utc), edition.tz)
+        week = Week.parse(week_text) if week_text else latest_complete_week(datetime.now(timezone.utc), edition.tz)
         with edition_lock(edition.state_dir, f"scheduled publish {week}", wait=600):
             collect(edition)
             with Store(edition.store_path) as store:
@@ -181,6 +211,7 @@ def run_daemon(edition: Edition, stop: threading.Event | None = None,
         scheduler.start(paused=True)
         try:
             install_jobs(scheduler, edition)
+            catch_up_interrupted(scheduler, edition)
             if threading.current_thread() is threading.main_thread():
                 def on_signal(signum: int, frame: object) -> None:
                     log.info("signal %s: finishing the current step, then stopping", signum)

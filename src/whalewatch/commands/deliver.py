@@ -33,7 +33,10 @@ def send_command(ctx: Context, week: str | None, latest: bool, draft: bool, to: 
     for address, error in report.failed:
         err.print(f"[red]{address}: {error}[/red]", highlight=False)
     out.print(f"{target}: {len(report.sent)} sent, {len(report.skipped)} already had it, {len(report.failed)} failed.")
-    if report.failed:
+    if report.not_reached:
+        err.print(f"[red]{len(report.not_reached)} not reached: {report.stopped_because}. Run send again later; "
+                  "everyone already served is skipped.[/red]", highlight=False)
+    if report.failed or report.not_reached:
         sys.exit(1)
 
 
@@ -42,6 +45,7 @@ def send_command(ctx: Context, week: str | None, latest: bool, draft: bool, to: 
 @pass_ctx
 def deliveries(ctx: Context, week: str | None, latest: bool, draft: bool) -> None:
     """Who got an issue, who did not, and why."""
+    from ..deliver import standing
     from ..store import Store
 
     edition = ctx.edition
@@ -50,13 +54,15 @@ def deliveries(ctx: Context, week: str | None, latest: bool, draft: bool) -> Non
         out.print("No store yet: nothing has been fetched or sent.")
         return
     with Store(edition.store_path) as store:
-        rows = store.deliveries(str(target))
+        rows, where = store.deliveries(str(target)), standing(edition, store, str(target))
     table = Table(title=f"Deliveries of {target}")
     for column in ("recipient", "state", "attempts", "updated", "last error"):
         table.add_column(column, overflow="fold")
     for row in rows:
         colour = {"sent": "green", "failed": "red"}.get(row["state"], "yellow")
         table.add_row(row["recipient"], f"[{colour}]{row['state']}[/{colour}]", str(row["attempts"]), row["updated"], row["last_error"] or "")
+    logged = {row["recipient"] for row in rows}
+    for address in (a for a in where.waiting if a not in logged):
+        table.add_row(address, "[yellow]not yet tried[/yellow]", "0", "", "")
     out.print(table)
-    counts = {state: sum(1 for r in rows if r["state"] == state) for state in ("sent", "failed")}
-    out.print(f"{counts['sent']} sent, {counts['failed']} failed, {len(rows) - sum(counts.values())} pending or uncertain.")
+    out.print(where.line() + ".", highlight=False)

@@ -33,6 +33,8 @@ def schedule_command(ctx: Context, show: bool) -> None:
             when = next_run.strftime("%a %Y-%m-%d %H:%M %Z") if next_run else "never"
             table.add_row(job_id, cron, when, purpose[job_id])
         out.print(table)
+        for line in delivery_lines(edition, latest_complete_week(datetime.now(timezone.utc), edition.tz)):
+            out.print(line, highlight=False)
         return
     configure_logging(edition.root / plan.log_file if plan.log_file else None)
     run_daemon(edition)
@@ -51,7 +53,7 @@ def status(ctx: Context) -> None:
     now = datetime.now(timezone.utc)
     week = latest_complete_week(now, edition.tz)
     with Store(edition.store_path) as store:
-        runs, states, sent = store.recent_runs(10), {s.name: s for s in store.all_feed_states()}, store.deliveries(str(week))
+        runs, states = store.recent_runs(10), {s.name: s for s in store.all_feed_states()}
     table = Table(title="Recent scheduled runs")
     for column in ("job", "started", "finished", "outcome", "detail"):
         table.add_column(column, overflow="fold")
@@ -79,7 +81,29 @@ def status(ctx: Context) -> None:
     out.print(table)
     for line in flagged:
         err.print(f"[red]attention: {line}[/red]", highlight=False, soft_wrap=True)
-    counts = {s: sum(1 for r in sent if r["state"] == s) for s in ("sent", "failed")}
-    out.print(f"Latest issue {week}: {counts['sent']} sent, {counts['failed']} failed, "
-              f"{len(sent) - sum(counts.values())} pending ({len(sent)} recipients logged). "
-              f"Details: whalewatch deliveries --week {week}")
+    for line in delivery_lines(edition, week):
+        out.print(line, highlight=False)
+
+
+def delivery_lines(edition, latest) -> list[str]:  # noqa: ANN001 - Edition, Week
+    """The truth about delivery for status and schedule --show: the latest week against the whole
+    list of readers, an interrupted publish and when it will be completed, and whether the
+    scheduler that would complete it is running."""
+    from ..deliver import standing
+    from ..lock import lock_holder
+    from ..schedule import interrupted_publish
+    from ..store import Store
+
+    if not edition.store_path.exists():
+        return []
+    with Store(edition.store_path) as store:
+        interrupted = interrupted_publish(edition, store)
+        weeks = list(dict.fromkeys([w for w in (interrupted, str(latest)) if w]))
+        lines = [f"Deliveries of {standing(edition, store, w).line()}. Details: whalewatch deliveries --week {w}"
+                 for w in weeks]
+    if interrupted:
+        running = lock_holder(edition.state_dir, "scheduler.lock")
+        when = ("the running scheduler completes it within a minute" if running else
+                "it is completed as soon as the scheduler starts (`whalewatch schedule`)")
+        lines.append(f"The publish of {interrupted} was interrupted: {when}, or run `whalewatch send --week {interrupted}` now.")
+    return lines

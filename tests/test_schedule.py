@@ -298,3 +298,37 @@ schedule: {{publish: "0 7 * * mon"}}
         publish = dict((job, when) for job, _, when in show_jobs(edition, now=before))["publish"]
         assert (publish.astimezone(london).hour, publish.astimezone(london).minute) == (7, 0)
         assert publish.astimezone(timezone.utc).hour == expected_utc_hour
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_an_interrupted_publish_is_completed_when_the_scheduler_starts_again(edition, smtp, how):
+    smtp.hold = READERS[2]                  # the server holds the third reader: two are served by then
+    set_next_run(edition, "publish", datetime.now(timezone.utc) - timedelta(seconds=1))
+    daemon = subprocess.Popen(WHALEWATCH + ["--config", str(edition), "schedule"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: smtp.held == [READERS[2]], what="the third reader to be held")
+        daemon.send_signal(getattr(signal, how))
+        if how == "SIGTERM":
+            smtp.hold = None               # let the message in hand finish; the daemon stops after it
+        daemon.wait(timeout=60)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    smtp.hold = None
+    served = [a for a in READERS if smtp.count_to(a)]
+    assert 2 <= len(served) < len(READERS)
+    week = str(latest_complete_week(datetime.now(timezone.utc), timezone.utc))
+
+    status = run_cli("--config", str(edition), "status").stdout.replace("\n", " ")
+    assert f"{len(served)} sent" in status and f"{len(READERS) - len(served)} not yet sent" in status
+    assert f"The publish of {week} was interrupted" in status and "as soon as the scheduler starts" in status
+    shown = run_cli("--config", str(edition), "schedule", "--show").stdout.replace("\n", " ")
+    assert f"The publish of {week} was interrupted" in shown
+
+    with Daemon(edition):
+        wait_for(lambda: all(smtp.count_to(a) for a in READERS), what="the catch-up to serve everyone")
+        wait_for(lambda: publish_runs(edition)[0]["finished"] is not None, what="the catch-up run to finish")
+    assert sorted(smtp.count_to(a) for a in READERS) == [1] * len(READERS)
+    after = run_cli("--config", str(edition), "status").stdout.replace("\n", " ")
+    assert f"{len(READERS)} sent, 0 failed, 0 not yet sent" in after and "interrupted" not in after

@@ -97,6 +97,16 @@ def _parse_and_clean(fragment: str, allow_images: bool, base_url: str) -> str:
     return _SRCLESS_IMG.sub("", cleaned) if allow_images else cleaned
 
 
+_UNSAFE = re.compile(r"<\s*(script|style|iframe|object|embed|form|svg|math|template|noscript|base|meta|link)\b"
+                     r"|\son[a-z]+\s*=|(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)
+
+
+def unsafe_parts(fragment: str | None) -> bool:
+    """Whether a fragment carries something the sanitiser removes for safety (a script, an event
+    handler, a javascript: link): worth a line in the build's warnings, since readers will not see it."""
+    return bool(fragment) and bool(_UNSAFE.search(fragment[:MAX_FRAGMENT]))
+
+
 def without_images(fragment: str) -> str:
     """An already clean fragment with its images removed; text and links are untouched."""
     return sanitize_html(fragment, allow_images=False) if "<img" in fragment else fragment

@@ -189,3 +189,15 @@ def test_a_guid_shared_by_two_articles_keeps_both_and_says_so():
     parsed = parse_feed(xml, feed="t", language="en", now=NOW)
     assert [i.title for i in parsed.items] == ["One", "Two"] and len({i.key for i in parsed.items}) == 2
     assert any("guid reused" in w and "'same'" in w for w in parsed.warnings)
+
+
+def test_every_cleaning_leaves_a_trace_naming_the_item():
+    xml = _channel('<item><title>Scripted</title><link>https://a.example/s</link>'
+                   '<description>&lt;p onclick="x()"&gt;text&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;</description>'
+                   '<pubDate>Fri, 31 Jan 2025 09:00:00 +0000</pubDate></item>'
+                   '<item><title>Undated</title><link>https://a.example/u</link><description>plain</description></item>')
+    warnings = " | ".join(parse_feed(xml, feed="t", language="en", now=NOW).warnings)
+    assert "unsafe markup removed" in warnings and "'Scripted'" in warnings
+    assert "dated when first seen" in warnings and "'Undated'" in warnings
+    clean = _channel(_dated("fine", "Fri, 31 Jan 2025 09:00:00 +0000"))
+    assert parse_feed(clean, feed="t", language="en", now=NOW).warnings == []

@@ -14,7 +14,7 @@ import feedparser
 from feedparser.datetimes import _parse_date as feedparser_date
 
 from ..model import Item
-from ..sanitize import clean_html_to_text, one_line, sanitize_html
+from ..sanitize import clean_html_to_text, one_line, sanitize_html, unsafe_parts
 from ..urls import canonical_url, safe_url
 from .dates import AMBIGUOUS_CST, IMPLAUSIBLE, bounded, chinese_cst, from_struct, impossible_year, mentions_cst, read_cjk_or_epoch
 from .decode import Decoded, as_utf8_xml, decode_document, refuse_attribute_floods, refuse_entity_declarations
@@ -96,12 +96,15 @@ def _normalise(document: Document, decoded: Decoded, trim_note: str, *, feed: st
                         "items are told apart by their links")
     items = []
     empty = 0
+    cleaned: list[str] = []
     for entry, guid in zip(entries, guids):
         item = _item(entry, guid, repeats[guid] > 1, feed, language, now)
         if item is None:
             empty += 1
         elif _wanted(item, include, exclude):
             items.append(item)
+            if _had_unsafe_markup(entry):
+                cleaned.append(item.title)
     ambiguous = [i for i in items if i.date_note.startswith(AMBIGUOUS_CST)]
     for item in ambiguous:
         item.date_note = ""
@@ -109,6 +112,13 @@ def _normalise(document: Document, decoded: Decoded, trim_note: str, *, feed: st
         warnings.append(f"{len(ambiguous)} date{'s' if len(ambiguous) != 1 else ''} in CST, which is China Standard Time "
                         "(+08:00) or US Central (-06:00); the feed declares no language, so US Central was used. "
                         "Set language: zh (or en-us) on the feed in feeds.yaml to say which")
+    if cleaned:
+        warnings.append(f"{len(cleaned)} item{'s' if len(cleaned) != 1 else ''} had unsafe markup removed (scripts, event "
+                        f"handlers, javascript: links), e.g. {cleaned[0][:60]!r}")
+    fallback = [i for i in items if i.date_note.startswith(("no date", "unreadable date", "future date"))]
+    if fallback:
+        warnings.append(f"{len(fallback)} item{'s' if len(fallback) != 1 else ''} dated when first seen ({fallback[0].date_note}), "
+                        f"e.g. {fallback[0].title[:60]!r}")
     unbelieved = [i for i in items if i.date_note.startswith(IMPLAUSIBLE)]
     if unbelieved:
         warnings.append(f"{len(unbelieved)} item{'s' if len(unbelieved) != 1 else ''} with an implausible date, e.g. "
@@ -152,6 +162,11 @@ def _item(entry, guid: str, guid_repeated: bool, feed: str, language: str, now: 
         language=language,
         tags=tags[:20],
     )
+
+
+def _had_unsafe_markup(entry) -> bool:  # noqa: ANN001
+    values = [dict.get(entry, "summary")] + [c.get("value") for c in dict.get(entry, "content") or []]
+    return any(unsafe_parts(v) for v in values if isinstance(v, str))
 
 
 def _alternate(entry) -> str:  # noqa: ANN001

@@ -201,3 +201,29 @@ def test_the_notes_panel_and_the_archive_pages_are_served(fetched_sample):
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_a_runaway_template_holds_up_only_its_own_page(preview):
+    url, edition = preview
+    sections = edition / "templates" / "partials" / "sections"
+    sections.mkdir(parents=True, exist_ok=True)
+    (sections / "policy_tracker.html").write_text("{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}\n")
+    time.sleep(1.5)                                   # the watcher sees the new template
+    get(url + "2025-W05/briefing.md?raw=1")           # the week is selected once; the web page only renders it
+    slow: dict[str, float] = {}
+
+    def view_the_web_page() -> None:
+        started = time.monotonic()
+        get(url + "2025-W05/")
+        slow["seconds"] = time.monotonic() - started
+
+    viewer = threading.Thread(target=view_the_web_page)
+    viewer.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    status, _, body = get(url + "2025-W05/briefing.txt?raw=1")
+    other = time.monotonic() - started
+    viewer.join(timeout=60)
+    assert status == 200 and b"WHALE WATCH" in body
+    assert slow["seconds"] >= 4, "the web page hit the time limit"
+    assert other < 3, f"another page waited {other:.1f}s behind the runaway render"

@@ -83,7 +83,8 @@ class Preview:
         self.now = now
         self.generation = 0
         self.changed = threading.Condition()
-        self._render_lock = threading.Lock()
+        self._state_lock = threading.Lock()      # held only to read or change the caches, never while rendering
+        self._rendering: dict[tuple[int, str, str], threading.Lock] = {}
         self._cache: dict[tuple[int, str, str], Page] = {}
         self._issues: dict[str, tuple] = {}      # week -> (issue, problems): kept across template-only saves
         self.edition: Edition | None = None
@@ -101,7 +102,7 @@ class Preview:
     def bump(self, why: str, reload_config: bool = False, templates_only: bool = False) -> None:
         """Something changed: pages are rebuilt on next view. A template changes how an issue looks,
         not what is in it, so then the selected issues are kept and only rendered again."""
-        with self._render_lock:
+        with self._state_lock:
             if reload_config:
                 self._load()
             self._cache.clear()
@@ -124,10 +125,20 @@ class Preview:
         wrapper page that reloads too, and as the exact bytes with ``raw``."""
         generation = self.generation
         key = (generation, week, fmt)
-        with self._render_lock:
-            if key not in self._cache:
-                self._cache[key] = self._render(week, fmt, generation)
-            page = self._cache[key]
+        with self._state_lock:
+            page = self._cache.get(key)
+            rendering = self._rendering.setdefault(key, threading.Lock())
+        if page is None:
+            # One render per page at a time, and a slow one (a runaway template waits out its time
+            # limit) holds up only the views of that same page.
+            with rendering:
+                with self._state_lock:
+                    page = self._cache.get(key)
+                if page is None:
+                    page = self._render(week, fmt, generation)
+                    with self._state_lock:
+                        self._cache[key] = page
+                        self._rendering.pop(key, None)
         if raw or fmt in ("", "email.html") or page.content_type.startswith("text/html"):
             return page
         return self._wrapper(week, fmt, page, generation)
@@ -142,7 +153,7 @@ class Preview:
             if output == "briefing.pdf":
                 body = renderer.render_pdf(issue)
             else:
-                body = renderer.render_text_outputs(issue)[output]
+                body = renderer.render_output(issue, output)
         except WhalewatchError as exc:
             return self._error_page(week_text, label, str(exc), generation)
         problems = tuple(str(p) for p in renderer.problems + section_template_problems(self.edition, renderer, issue))

@@ -173,17 +173,21 @@ class Renderer:
     def render_text_outputs(self, issue: Issue) -> dict[str, bytes]:
         """Everything but the PDF: the fast path that serve and the benchmark use."""
         issue.subject = self.subject(issue)
-        files: dict[str, bytes] = {}
-        for output, template in OUTPUT_TEMPLATES.items():
-            if output == "email.html":
-                files[output] = self.email_html(issue).encode("utf-8")
-                continue
-            text = self._render(template, issue, template.rsplit(".", 1)[1])
-            if output != "index.html":
-                text = site_links(text, issue.base_url)
-            files[output] = text.encode("utf-8")
+        files = {output: self.render_output(issue, output, subject_done=True) for output in OUTPUT_TEMPLATES}
         files["issue.json"] = issue_json(issue)
         return files
+
+    def render_output(self, issue: Issue, output: str, subject_done: bool = False) -> bytes:
+        """One file of the issue: the preview renders only the page it was asked for."""
+        if not subject_done:
+            issue.subject = self.subject(issue)
+        if output == "issue.json":
+            return issue_json(issue)
+        if output == "email.html":
+            return self.email_html(issue).encode("utf-8")
+        template = OUTPUT_TEMPLATES[output]
+        text = self._render(template, issue, template.rsplit(".", 1)[1])
+        return (text if output == "index.html" else site_links(text, issue.base_url)).encode("utf-8")
 
     def email_html(self, issue: Issue) -> str:
         """The email's HTML, cut until its part as sent fits under Gmail's clipping point: shorter

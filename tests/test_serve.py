@@ -214,7 +214,10 @@ def test_a_runaway_template_holds_up_only_its_own_page(preview):
 
     def view_the_web_page() -> None:
         started = time.monotonic()
-        get(url + "2025-W05/")
+        try:
+            get(url + "2025-W05/")
+        except OSError as exc:         # reported below, with the time it took
+            slow["error"] = repr(exc)
         slow["seconds"] = time.monotonic() - started
 
     viewer = threading.Thread(target=view_the_web_page)
@@ -225,5 +228,5 @@ def test_a_runaway_template_holds_up_only_its_own_page(preview):
     other = time.monotonic() - started
     viewer.join(timeout=60)
     assert status == 200 and b"WHALE WATCH" in body
-    assert slow["seconds"] >= 4, "the web page hit the time limit"
+    assert "error" not in slow and slow["seconds"] >= 4, slow
     assert other < 3, f"another page waited {other:.1f}s behind the runaway render"

@@ -43,11 +43,13 @@ class ConfigError(WhalewatchError):
 class TemplateError(WhalewatchError):
     """A template failed to compile or render; the message names the template file and line."""
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None, detail: str = ""):
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, detail: str = "",
+                 timed_out: bool = False):
         super().__init__(message)
         self.path = path        # the template file at fault, when known
         self.line = line
         self.detail = detail or message   # what went wrong, without the location
+        self.timed_out = timed_out        # stopped by the time limit: where it stopped is only likely the culprit
 
 
 class WeekError(WhalewatchError):

@@ -11,7 +11,9 @@ import ctypes
 import html
 import re
 import textwrap
+import sys
 import threading
+import time
 import traceback
 from contextlib import contextmanager
 from datetime import date
@@ -134,6 +136,7 @@ def make_environment(edition_templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_within_time,
     )
     env.filters.update(md=md_escape, mdurl=md_url, wrap=wrap, longdate=long_date, shortdate=short_date,
                        indent_text=indent_text, markdown=markdown_from_html, text=text_with_references,
@@ -154,6 +157,29 @@ def list_templates(edition_templates: Path | None) -> list[tuple[str, str, Path]
     return [(name, origin, path) for name, (origin, path) in sorted(seen.items())]
 
 
+_RUNAWAY_AT: dict[int, tuple[str, int] | None] = {}
+_DEADLINE = threading.local()
+
+
+def _within_time(value: Any) -> Any:
+    """Called for every {{ output }}: a loop that writes output is stopped here, in the template
+    that loops, so the report names it (an exception delivered asynchronously lands wherever the
+    output happens to be, often in the template that included the looping one)."""
+    if time.monotonic() > getattr(_DEADLINE, "at", float("inf")):
+        raise TimeoutError("template time limit")
+    return value
+
+
+def _innermost_template(frame: Any) -> tuple[str, int] | None:
+    while frame is not None:
+        name = frame.f_code.co_filename
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and name and not name.endswith(".py") and "<" not in name:
+            return name, template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """A wall-clock limit on rendering, in whatever thread renders (the CLI's, the scheduler's, the preview's).
@@ -166,16 +192,26 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finished = False
 
     def expire() -> None:
+        time.sleep(1)        # a loop that writes output stops itself at the deadline; this is for one that does not
         with guard:
             if not finished:
+                # Where the loop is now: the exception lands at some later bytecode, which may be the
+                # including template's frame, and the report must name the template that loops.
+                _RUNAWAY_AT[thread_id] = _innermost_template(sys._current_frames().get(thread_id))
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(TimeoutError))
 
     timer = threading.Timer(seconds, expire)
     timer.daemon = True
+    outer = getattr(_DEADLINE, "at", None)
+    _DEADLINE.at = time.monotonic() + seconds
     timer.start()
     try:
         yield
     finally:
+        if outer is None:
+            del _DEADLINE.at
+        else:
+            _DEADLINE.at = outer
         with guard:
             finished = True
         timer.cancel()
@@ -196,16 +232,17 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
             KeyError, IndexError, ArithmeticError, RecursionError, MemoryError) as exc:
         template_name, line = _template_frame(exc, name)
         if isinstance(exc, TimeoutError):
+            template_name, line = _RUNAWAY_AT.pop(threading.get_ident(), None) or (template_name, line)
             detail = f"rendering took longer than {RENDER_SECONDS}s (a loop that never ends?)"
         else:
             detail = f"{'refused by the sandbox' if isinstance(exc, SecurityError) else type(exc).__name__}: {exc}"
-        raise _located(env, template_name, line, detail) from None
+        raise _located(env, template_name, line, detail, isinstance(exc, TimeoutError)) from None
 
 
-def _located(env: jinja2.Environment, name: str, line: int | None, detail: str) -> TemplateError:
+def _located(env: jinja2.Environment, name: str, line: int | None, detail: str, timed_out: bool = False) -> TemplateError:
     path = source_path(env, name)
     where = f"{path}:{line}" if line else path
-    return TemplateError(f"{where}: {detail}", path=path, line=line, detail=detail)
+    return TemplateError(f"{where}: {detail}", path=path, line=line, detail=detail, timed_out=timed_out)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:

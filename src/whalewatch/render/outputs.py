@@ -141,10 +141,12 @@ class Renderer:
             try:
                 return render(self.env, template, context(self))
             except TemplateError as exc:
-                if not self._from_edition(exc.path) or exc.path in self.broken:
+                # The package's own templates do not loop: a timeout is the edition's, wherever it landed.
+                if not (self._from_edition(exc.path) or (exc.timed_out and self._edition_dir)):
                     raise
+                first_time = exc.path not in self.broken
                 self.broken.add(exc.path)
-                if self._is_section_partial(exc.path):
+                if first_time and self._is_section_partial(exc.path):
                     self.problems.append(Problem(display_path(exc.path), exc.line,
                                                  f"{exc.detail}; that section was drawn with the default section layout"))
                     continue

@@ -101,6 +101,10 @@ def resolve_week(edition: Edition, week: str | None, latest: bool, draft: bool, 
         return Week.parse(week)
     if draft or (not latest and default == "draft"):
         return Week.containing(now, edition.tz)
+    if not latest and default == "publish":       # the issue the next publish sends (what a draft job drafted)
+        from .review import week_to_publish
+
+        return week_to_publish(edition, now)
     return latest_complete_week(now, edition.tz)
 
 

@@ -160,7 +160,16 @@ class Email(Strict):
     attach_pdf: bool = False
     recipients: list[Recipient] = []
     recipients_file: str | None = Field(None, description="CSV with columns email,name,format")
+    editors: list[str] = Field([], description="who gets the proof of each draft and notices about held issues")
     smtp: Smtp = Smtp()
+
+    @field_validator("editors")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if not re.fullmatch(r"[^@\s<>,;\r\n]+@[^@\s<>,;\r\n]+\.[^@\s<>,;\r\n]+", address):
+                raise ValueError(f"{address!r} is not an email address")
+        return value
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -168,12 +177,18 @@ class Email(Strict):
 class Schedule(Strict):
     collect: str = Field("0 */3 * * *", description="cron expression, edition time zone")
     publish: str = Field("0 7 * * mon", description="cron expression, edition time zone")
+    draft: str | None = Field(None, description="cron expression: build the coming issue and mail the editors a proof")
+    review: Literal["auto", "required"] = Field("auto", description="required: publish sends only an approved issue")
+    min_stories: int = Field(0, ge=0, le=1000, description="a draft with fewer stories is held")
+    desk_url: str = Field("", description="where editors reach `whalewatch serve`, linked from the proof")
     grace_hours: float = Field(12.0, ge=0, le=24 * 6)
     log_file: str | None = None
 
-    @field_validator("collect", "publish")
+    @field_validator("collect", "publish", "draft")
     @classmethod
-    def _cron(cls, value: str) -> str:
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         from apscheduler.triggers.cron import CronTrigger
 
         try:

@@ -11,6 +11,7 @@ backoff on a fresh connection; permanent ones (5xx) are not.
 from __future__ import annotations
 
 import csv
+import html
 import hashlib
 import os
 import re
@@ -119,13 +120,13 @@ def message_id(week: str, recipient: str, domain: str) -> str:
 
 
 def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now: datetime,
-                  proof: bool = False) -> EmailMessage:
+                  proof: bool = False, proof_note: str = "") -> EmailMessage:
     """A proof gets a Message-ID of its own: sharing the real one would make the reader's mail
     client treat the real issue, when it comes, as a copy of the proof and hide it."""
     email = edition.config.email
     domain = email.from_address.rsplit("@", 1)[-1]
     msg = EmailMessage()
-    msg["Subject"] = header_text(issue.subject)
+    msg["Subject"] = header_text(f"[Proof] {issue.subject}" if proof and proof_note else issue.subject)
     msg["From"] = Address(display_name=header_text(email.from_name or edition.config.briefing.title, 100),
                           addr_spec=email.from_address)
     msg["To"] = Address(display_name=header_text(recipient.name, 100), addr_spec=recipient.email)
@@ -142,9 +143,15 @@ def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now
     if unsubscribe:
         msg["List-Unsubscribe"] = ", ".join(unsubscribe)
     msg["X-Whalewatch-Issue"] = f"{issue.week} #{issue.number}"
-    msg.set_content(issue.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    text, body_html = issue.text, issue.html
+    if proof and proof_note:
+        text = f"{proof_note}\n\n{text}"
+        banner = (f'<div style="background:#fff4ce;border:1px solid #e0c060;padding:10px 14px;margin:0 0 12px;'
+                  f'font:14px/1.5 sans-serif;color:#3b2f00">{html.escape(proof_note)}</div>')
+        body_html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, body_html, count=1) if "<body" in body_html else banner + body_html
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     if recipient.format != "text":
-        msg.add_alternative(issue.html, subtype="html", charset="utf-8", cte="quoted-printable")
+        msg.add_alternative(body_html, subtype="html", charset="utf-8", cte="quoted-printable")
     wants_pdf = recipient.format == "html+pdf" or (email.attach_pdf and recipient.format != "text")
     if wants_pdf and issue.pdf:
         msg.add_attachment(issue.pdf, maintype="application", subtype="pdf", filename=f"whalewatch-{issue.week}.pdf")
@@ -281,7 +288,7 @@ def _text(value: bytes | str) -> str:
 
 
 def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient], store: Store, *,
-               proof: bool = False, dry_run_dir: Path | None = None,
+               proof: bool = False, proof_note: str = "", dry_run_dir: Path | None = None,
                sleep: Callable[[float], None] = time.sleep, now: Callable[[], datetime] | None = None,
                should_stop: Callable[[], bool] = lambda: False) -> SendReport:
     """Send to each recipient not yet sent. ``proof`` sends (to a --to address) without touching the log.
@@ -316,7 +323,7 @@ def send_issue(edition: Edition, issue: BuiltIssue, recipients: list[Recipient],
                 continue
             if state == "sending":
                 report.resent_uncertain.append(recipient.email)
-            msg = build_message(edition, issue, recipient, now(), proof=proof)
+            msg = build_message(edition, issue, recipient, now(), proof=proof, proof_note=proof_note)
             attempt = 0
             while True:
                 wait = last_send + interval - time.monotonic()
@@ -387,3 +394,31 @@ def standing(edition: Edition, store: Store, week: str) -> Standing:
     return Standing(week, [r for r in everyone if rows.get(r) == "sent"], [r for r in everyone if rows.get(r) == "failed"],
                     [r for r in everyone if rows.get(r) not in ("sent", "failed")],
                     [r for r in everyone if rows.get(r) == "sending"])
+
+
+def send_notice(edition: Edition, to: list[str], subject: str, body: str) -> list[str]:
+    """A short plain message to the editors (an issue held, a publish skipped). Returns the
+    addresses it could not reach; a notice is never worth failing the job that sends it."""
+    if not to:
+        return []
+    settings, user, password = smtp_settings(edition.config.email.smtp)
+    connection = _Connection(settings, user, password)
+    email = edition.config.email
+    missed = []
+    try:
+        for address in to:
+            msg = EmailMessage()
+            msg["Subject"] = header_text(subject)
+            msg["From"] = Address(display_name=header_text(email.from_name or edition.config.briefing.title, 100),
+                                  addr_spec=email.from_address)
+            msg["To"] = address
+            msg["Date"] = format_datetime(datetime.now(timezone.utc))
+            msg["Message-ID"] = make_msgid("notice", email.from_address.rsplit("@", 1)[-1])
+            msg.set_content(body, charset="utf-8")
+            try:
+                _send_one(connection, msg, email.from_address, address)
+            except (TemporaryFailure, PermanentFailure, NoServer):
+                missed.append(address)
+    finally:
+        connection.close()
+    return missed

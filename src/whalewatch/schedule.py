@@ -30,7 +30,8 @@ from .weeks import Week, latest_complete_week
 
 log = logging.getLogger("whalewatch.schedule")
 CATCH_UP = {"publish": "nothing was sent: run `whalewatch send --latest` to publish that week by hand"}
-JOBS = {"collect": "whalewatch.schedule:run_collect", "publish": "whalewatch.schedule:run_publish"}
+JOBS = {"collect": "whalewatch.schedule:run_collect", "draft": "whalewatch.schedule:run_draft",
+        "publish": "whalewatch.schedule:run_publish"}
 # Set when the daemon is told to stop. Jobs are called by textual reference with plain arguments,
 # so they read it here rather than being handed it.
 STOPPING = threading.Event()
@@ -76,9 +77,11 @@ def install_jobs(scheduler: BaseScheduler, edition: Edition) -> None:
     """
     plan = edition.config.schedule
     # A late collect is always worth running; a late publish only within the editor's grace period.
-    grace = {"collect": None, "publish": max(int(plan.grace_hours * 3600), 1)}
+    grace = {"collect": None, "draft": max(int(plan.grace_hours * 3600), 1), "publish": max(int(plan.grace_hours * 3600), 1)}
     now = datetime.now(edition.tz)
-    for job_id, cron in (("collect", plan.collect), ("publish", plan.publish)):
+    if not plan.draft and scheduler.get_job("draft"):
+        scheduler.remove_job("draft")          # taken out of feeds.yaml: no stale draft job stays behind
+    for job_id, cron in _planned(edition):
         trigger = CronTrigger.from_crontab(cron, timezone=edition.tz)
         stored = scheduler.get_job(job_id)
         overdue = stored.next_run_time if stored and stored.next_run_time and stored.next_run_time <= now else None
@@ -103,6 +106,11 @@ def catch_up_interrupted(scheduler: BaseScheduler, edition: Edition) -> str | No
     return week
 
 
+def _planned(edition: Edition) -> list[tuple[str, str]]:
+    plan = edition.config.schedule
+    return [("collect", plan.collect)] + ([("draft", plan.draft)] if plan.draft else []) + [("publish", plan.publish)]
+
+
 def _on_event(event: JobExecutionEvent) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.error("job %s missed its run at %s (the scheduler was down beyond the grace period); %s",
@@ -119,7 +127,7 @@ def _recorded(edition: Edition, job: str, work) -> Any:  # noqa: ANN001
     outcome, detail = "failed", ""
     try:
         result, detail = work()
-        outcome = "partial" if detail.startswith(("failed", "stopped")) else "ok"
+        outcome = "partial" if detail.startswith(("failed", "stopped")) else "skipped" if detail.startswith(("skipped", "held")) else "ok"
         return result
     except Exception as exc:  # noqa: BLE001 - recorded, then re-raised for the scheduler's log
         detail = f"{type(exc).__name__}: {exc}"
@@ -161,28 +169,98 @@ def interrupted_publish(edition: Edition, store: Store) -> str | None:
     return week if standing(edition, store, week).waiting else None
 
 
-def run_publish(config_path: str, week_text: str | None = None) -> None:
-    """Fetch, build the week that has just ended (unless it was already sent), send to whoever has not had it.
-    ``week_text`` names the week when completing an interrupted publish."""
+def run_draft(config_path: str, now: datetime | None = None) -> None:
+    """Fetch and build the issue the next publish will send, then mail the editors a proof, or
+    hold it if it is too thin. An issue already approved, sending or sent is left alone."""
     from .collect import collect
-    from .pipeline import build, send
+    from .pipeline import build, load_built
+    from .review import (APPROVED, DRAFTED, HELD, PROOF_SENT, SENDING, SENT, editors, proof_note, state_of,
+                         tell_editors, thin, week_to_publish)
 
     edition = load_edition(config_path)
 
     def work() -> tuple[None, str]:
-        week = Week.parse(week_text) if week_text else latest_complete_week(datetime.now(timezone.utc), edition.tz)
-        with edition_lock(edition.state_dir, f"scheduled publish {week}", wait=600):
-            collect(edition)
+        moment = now or datetime.now(timezone.utc)
+        week = str(week_to_publish(edition, moment))
+        with edition_lock(edition.state_dir, f"scheduled draft {week}", wait=600):
             with Store(edition.store_path) as store:
+                state, _ = state_of(store, week)
+            if state in (APPROVED, SENDING, SENT):
+                return None, f"{week}: already {state}; the draft was not rebuilt"
+            collect(edition)
+            built = build(edition, Week.parse(week))
+            stories = built.issue.stats["stories"]
+            with Store(edition.store_path) as store:
+                reason = thin(edition, stories)
+                if reason:
+                    store.record_issue_state(week, HELD, moment, reason)
+                    told = tell_editors(edition, f"[Held] {edition.config.briefing.title} {week}: {reason}",
+                                        f"The draft of {week} was held and will not go to readers: {reason}.\n"
+                                        f"Add notes or stories, then run `whalewatch approve --week {week}` to send it anyway.")
+                    return None, f"held: {week}: {reason}{told}"
+                store.record_issue_state(week, DRAFTED, moment, f"{stories} stories")
+                if not edition.config.email.editors:
+                    return None, f"{week}: drafted ({stories} stories); no editors listed (email.editors), so no proof"
+                report = send_issue_proof(edition, store, load_built(edition, Week.parse(week)), week, editors(edition), proof_note(edition, week))
+                if report.sent:
+                    store.record_issue_state(week, PROOF_SENT, now or datetime.now(timezone.utc), f"to {', '.join(report.sent)}")
+            failed = [address for address, _ in report.failed] + report.not_reached
+            return None, (f"{week}: drafted ({stories} stories), proof sent to {len(report.sent)} editor(s)"
+                          + (f"; proof not delivered to {', '.join(failed)}" if failed else ""))
+
+    _recorded(edition, "draft", work)
+
+
+def send_issue_proof(edition: Edition, store: Store, issue, week: str, to: list, note: str):  # noqa: ANN001, ANN201
+    from .deliver import send_issue
+
+    return send_issue(edition, issue, to, store, proof=True, proof_note=note, should_stop=STOPPING.is_set)
+
+
+def run_publish(config_path: str, week_text: str | None = None, now: datetime | None = None) -> None:
+    """Fetch, build the week that has just ended (unless it was already sent or approved as it
+    stands), send to whoever has not had it, if the review allows. ``week_text`` names the week
+    when completing an interrupted publish."""
+    from .collect import collect
+    from .pipeline import build, send
+    from .review import SENDING, SENT, decide, tell_editors, thin
+
+    edition = load_edition(config_path)
+
+    def work() -> tuple[None, str]:
+        moment = now or datetime.now(timezone.utc)
+        week = Week.parse(week_text) if week_text else latest_complete_week(moment, edition.tz)
+        with edition_lock(edition.state_dir, f"scheduled publish {week}", wait=600):
+            with Store(edition.store_path) as store:
+                decision = decide(edition, store, str(week))
                 started = bool(store.deliveries(str(week)))
-            if not started:          # once anyone has it, the issue is frozen: a rerun only completes the send
+            if not decision.send:
+                told = tell_editors(edition, f"[Not sent] {edition.config.briefing.title} {week}",
+                                    f"The scheduled publish of {week} sent nothing: {decision.reason}.")
+                return None, f"skipped: {week}: {decision.reason}{told}"
+            if not decision.frozen:
+                collect(edition)
+            if not started and not decision.frozen:   # once anyone has it, or it is approved, the issue is frozen
                 built = build(edition, week)
                 for problem in built.problems:
                     (log.error if problem.severity == "error" else log.warning)("publish %s: %s", week, problem)
                 issue = built.issue
                 if not issue.stats["stories"] and not issue.intro_text.strip():
                     return None, f"{week}: nothing to publish (no stories and no intro); no email sent"
+                reason = thin(edition, issue.stats["stories"])
+                if reason:
+                    with Store(edition.store_path) as store:
+                        store.record_issue_state(str(week), "held", moment, reason)
+                    told = tell_editors(edition, f"[Held] {edition.config.briefing.title} {week}: {reason}",
+                                        f"The issue of {week} was held and not sent: {reason}.")
+                    return None, f"held: {week}: {reason}{told}"
+            with Store(edition.store_path) as store:
+                store.record_issue_state(str(week), SENDING, datetime.now(timezone.utc))
             report = send(edition, week, should_stop=STOPPING.is_set)
+            if not report.not_reached and not report.failed:
+                with Store(edition.store_path) as store:
+                    store.record_issue_state(str(week), SENT, datetime.now(timezone.utc),
+                                             f"{len(report.sent) + len(report.skipped)} readers")
         detail = f"{week}: {len(report.sent)} sent, {len(report.skipped)} already had it, {len(report.failed)} failed"
         if report.not_reached:
             detail += (f"; stopped before {len(report.not_reached)} recipients, who get it on the next run "
@@ -239,9 +317,8 @@ def show_jobs(edition: Edition, now: datetime | None = None) -> list[tuple[str, 
     Computed from the triggers, read-only: it must not touch the job store a running daemon uses.
     """
     now = now or datetime.now(edition.tz)
-    plan = edition.config.schedule
     rows = []
-    for job_id, cron in (("collect", plan.collect), ("publish", plan.publish)):
+    for job_id, cron in _planned(edition):
         trigger = CronTrigger.from_crontab(cron, timezone=edition.tz)
         rows.append((job_id, cron, trigger.get_next_fire_time(None, now)))
     return rows

@@ -19,7 +19,7 @@ from typing import Iterator
 
 from .model import Item
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -54,6 +54,13 @@ _MIGRATIONS: dict[int, str] = {
     """,
     4: """
     ALTER TABLE feeds ADD COLUMN last_warning TEXT;
+    """,
+    5: """
+    CREATE TABLE issue_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, week TEXT NOT NULL, state TEXT NOT NULL, at TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX issue_events_week ON issue_events(week, id);
     """,
 }
 
@@ -249,6 +256,26 @@ class Store:
 
     def deliveries(self, week: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM deliveries WHERE week=? ORDER BY recipient", (week,)).fetchall()
+
+    # -- review ---------------------------------------------------------------------------
+
+    def record_issue_state(self, week: str, state: str, when: datetime, detail: str = "") -> None:
+        """Every change of an issue's state is a new row: the history is the record, the last row the state."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO issue_events (week, state, at, detail) VALUES (?, ?, ?, ?)",
+                       (week, state, _iso(when), detail[:2000]))
+
+    def issue_state(self, week: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM issue_events WHERE week = ? ORDER BY id DESC LIMIT 1", (week,)).fetchone()
+
+    def issue_states(self, limit: int = 8) -> list[sqlite3.Row]:
+        """The latest state of the most recently touched issues."""
+        return self.db.execute(
+            """SELECT e.* FROM issue_events e JOIN (SELECT week, MAX(id) AS id FROM issue_events GROUP BY week) last
+               ON e.id = last.id ORDER BY e.id DESC LIMIT ?""", (limit,)).fetchall()
+
+    def issue_history(self, week: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM issue_events WHERE week = ? ORDER BY id", (week,)).fetchall()
 
     # -- runs ----------------------------------------------------------------------------
 

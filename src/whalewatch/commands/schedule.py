@@ -27,8 +27,10 @@ def schedule_command(ctx: Context, show: bool) -> None:
         table = Table(title=f"Schedule ({edition.config.briefing.timezone})")
         for column in ("job", "cron", "next run", "what it does"):
             table.add_column(column)
+        gate = {"auto": "unless held", "required": "only if approved"}[plan.review]
         purpose = {"collect": "fetch every feed into the store",
-                   "publish": f"fetch, build the week just ended, send (grace {plan.grace_hours:g} h)"}
+                   "draft": "fetch, build the coming issue, mail the editors a proof (or hold it if thin)",
+                   "publish": f"fetch, build the week just ended, send {gate} (grace {plan.grace_hours:g} h)"}
         for job_id, cron, next_run in show_jobs(edition):
             when = next_run.strftime("%a %Y-%m-%d %H:%M %Z") if next_run else "never"
             table.add_row(job_id, cron, when, purpose[job_id])
@@ -83,6 +85,24 @@ def status(ctx: Context) -> None:
         err.print(f"[red]attention: {line}[/red]", highlight=False, soft_wrap=True)
     for line in delivery_lines(edition, week):
         out.print(line, highlight=False)
+    show_issue_states(edition)
+
+
+def show_issue_states(edition) -> None:  # noqa: ANN001 - Edition
+    """Each recent issue's place on the way to readers: drafted, proof sent, approved or held, sending, sent."""
+    from ..store import Store
+
+    with Store(edition.store_path) as store:
+        rows = store.issue_states(8)
+    if not rows:
+        return
+    table = Table(title=f"Issues (review: {edition.config.schedule.review})")
+    for column in ("week", "state", "since", "detail"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        colour = {"sent": "green", "held": "red", "approved": "cyan"}.get(row["state"], "yellow")
+        table.add_row(row["week"], f"[{colour}]{row['state']}[/{colour}]", row["at"], escape(row["detail"] or ""))
+    out.print(table)
 
 
 def delivery_lines(edition, latest) -> list[str]:  # noqa: ANN001 - Edition, Week

@@ -72,6 +72,9 @@ class Note:
     slug: str = ""               # a background page's or an essay's file name in the archive
     undated: bool = False        # a link of a list with no date of its own: it is dated when first read
     language: str = ""           # from lang: in front matter, when the editor said
+    headline: str = ""           # the editor's title for the story, in place of the feed's
+    together: list[str] = field(default_factory=list)   # a fold decision: these reports are one story
+    apart: list[str] = field(default_factory=list)      # a fold decision: these reports stand alone
 
 
 @dataclass

@@ -151,3 +151,18 @@ def test_a_guid_reused_within_one_feed_does_not_fold_but_one_syndicated_across_f
              item("b", "A new reasoning model ships", "https://wire.example/2", feed="wire", guid=same),
              item("c", "Chip export rules tighten (copy)", "https://mirror.example/9", feed="mirror", guid=same)]
     assert groups(items) == [{"a", "c"}, {"b"}]
+
+
+def test_the_editors_fold_decisions_are_obeyed_after_the_algorithm():
+    from whalewatch.select.fold import apply_decisions
+
+    a = item("a", "Chip rules tighten", "https://a.example/1")
+    b = item("b", "Chip rules tighten again", "https://b.example/2")
+    c = item("c", "A model ships", "https://c.example/3", hours=1)
+    d = item("d", "Another model ships", "https://d.example/4", hours=2)
+    clusters, said = apply_decisions([[a, b], [c], [d]], together=[["https://c.example/3", "https://d.example/4"]],
+                                     apart=["https://b.example/2"])
+    assert [{i.key for i in cl} for cl in clusters] == [{"a"}, {"b"}, {"c", "d"}]
+    assert "split" in said["b"] and "folded by the editor" in said["c"]
+    untouched, nothing = apply_decisions([[a, b], [c]], together=[["https://zzz.example/9", "https://c.example/3"]], apart=[])
+    assert [{i.key for i in cl} for cl in untouched] == [{"a", "b"}, {"c"}] and nothing == {}

@@ -20,7 +20,7 @@ from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
 from ..sanitize import one_line, without_images
 from ..urls import canonical_url, clean_url
 from ..weeks import Week
-from .fold import fold_explained, match_clusters
+from .fold import apply_decisions, fold_explained, match_clusters
 from .lexicon import Lexicon
 from .place import Placer, Report
 from .rank import score
@@ -69,7 +69,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     dropped: list[str] = []
     feeds = {f.name: f for f in config.feeds}
 
-    week_notes = [n for n in notes_in_week(notes, week, tz) if n.kind != "background"]
+    week_notes = [n for n in notes_in_week(notes, week, tz) if n.kind not in ("background", "fold")]
+    decisions = [n for n in notes if n.kind == "fold"]
     backgrounds = [n for n in notes if n.kind == "background"]
     intros = [n for n in week_notes if n.kind == "intro"]
     if len(intros) > 1:
@@ -81,7 +82,9 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         if note.exclude and not note.urls:
             problems.append(Problem(note.path, None, "exclude: true needs a url: naming the story to drop", "warning"))
     folded = fold_explained(_unique(items), lexicon=lexicon_for(config))
-    clusters = [c for c in folded.clusters if not ({i.canonical_url for i in c} & excluded)]
+    corrected, by_editor = apply_decisions(folded.clusters, [[canonical_url(u) for u in n.together] for n in decisions],
+                                           [canonical_url(u) for n in decisions for u in n.apart])
+    clusters = [c for c in corrected if not ({i.canonical_url for i in c} & excluded)]
     dropped += [f"excluded by the editor: {u}" for u in sorted(excluded)]
 
     by_url: dict[str, int] = {}
@@ -122,6 +125,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
         cluster_keys[stories[-1].id] = cluster[0].key
+        stories[-1].reasons += [by_editor[i.key] for i in cluster if i.key in by_editor]
         stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
                                 for n in attached.get(index, []) if n.path in matched_by_words]
         continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
@@ -291,6 +295,9 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
         story.reasons.append(f"folded {len(cluster)} items from {len(seen_sources)} sources")
     if primary.date_note:
         story.reasons.append(f"date: {primary.date_note}")
+    headline = next((n.headline for n in notes if n.headline), "")
+    if headline:
+        story.title = headline
     translated = next((n.translated_title for n in notes if n.translated_title), "")
     if translated:
         story.original_title, story.title = story.title, translated

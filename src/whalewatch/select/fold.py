@@ -437,3 +437,31 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
             item = items[best[1]]
             found.append((owner[best[1]], _why(probe, item, fp, features[best[1]], best[0])))
     return found
+
+
+def apply_decisions(clusters: list[list[Item]], together: list[list[str]], apart: list[str]) -> tuple[list[list[Item]], dict[str, str]]:
+    """The editor's corrections, after the algorithm: each report named ``apart`` leaves its
+    cluster, then the clusters holding the reports of each ``together`` become one. Addresses
+    are canonical. Returns the clusters (in the order of their earliest item) and, per first
+    item key, what the editor did, for the story's reasons."""
+    said: dict[str, str] = {}
+    alone = set(apart)
+    result: list[list[Item]] = []
+    for cluster in clusters:
+        kept = [i for i in cluster if i.canonical_url not in alone]
+        result += [[i] for i in cluster if i.canonical_url in alone and len(cluster) > 1]
+        for item in cluster:
+            if item.canonical_url in alone and len(cluster) > 1:
+                said[item.key] = "split out of its fold by the editor"
+        result.append(kept if len(cluster) > 1 else cluster)
+    result = [c for c in result if c]
+    for urls in together:
+        wanted = set(urls)
+        hit = [c for c in result if any(i.canonical_url in wanted for i in c)]
+        if len(hit) < 2:
+            continue
+        merged = sorted((i for c in hit for i in c), key=lambda i: (i.date, i.key))
+        result = [c for c in result if not any(c is h for h in hit)] + [merged]
+        said[merged[0].key] = f"folded by the editor ({len(hit)} stories made one)"
+    result.sort(key=lambda c: (min(i.date for i in c), c[0].key))
+    return [sorted(c, key=lambda i: (i.date, i.key)) for c in result], said

@@ -43,7 +43,7 @@ _ISO_DATE = re.compile(r"(?<!\d)(20\d{2})-(\d{2})-(\d{2})(?!\d)")
 _EMBED = re.compile(r"!\[\[([^\]]+)\]\]")
 _WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\b(https?://[^\s<>()\[\]\"']+[^\s<>()\[\].,;:!?\"'])")
-_KNOWN = {"title", "date", "published_at", "published", "lang", "language", "week", "url", "urls", "section", "tags", "priority", "kind", "pin", "exclude",
+_KNOWN = {"title", "date", "published_at", "published", "lang", "language", "headline", "together", "apart", "week", "url", "urls", "section", "tags", "priority", "kind", "pin", "exclude",
           "translated_title", "title_en", "continues", "source", "aliases", "subject"}
 _COMMENT = re.compile(r"%%.*?%%", re.S)
 _HIGHLIGHT = re.compile(r"(?<![=\w])==(?=\S)([^=\n]{1,500}?)(?<=\S)==(?!=)")
@@ -320,6 +320,8 @@ class _Reading:
             if shape != "note":
                 self.warn(2, f"read as {_article(_SHAPE_NAMES[shape])} ({guessed.reason}); add kind: {shape} (or kind: note) to be sure")
         note = Note(path=self.shown, title=text_field(meta, "title", bad), body_html="", body_text="", shape=shape)
+        if meta.get("together") is not None or meta.get("apart") is not None:
+            return [self.fold_decision(meta, note, bad)]
         date_key = next((k for k in ("date", "published_at", "published") if meta.get(k) is not None), "date")
         note.date = _when(meta.get(date_key), self.tz, lambda m: bad(date_key, m))
         note.language = _language(meta, lambda key, m: bad(key, m))
@@ -340,6 +342,7 @@ class _Reading:
         note.pin = _bool(meta.get("pin"), lambda m: bad("pin", m))
         note.exclude = _bool(meta.get("exclude"), lambda m: bad("exclude", m))
         note.translated_title = text_field(meta, "translated_title", bad) or text_field(meta, "title_en", bad)
+        note.headline = text_field(meta, "headline", bad)
         note.continues = [str(c) for c in _list(meta.get("continues"))]
         note.source = text_field(meta, "source", bad)
         note.aliases = [one_line(str(a), 100) for a in _list(meta.get("aliases"))]
@@ -362,6 +365,24 @@ class _Reading:
             self.warn(1, f"no date: or week: in front matter; {how}")
             note.guesses.append(how)
         return [note]
+
+    def fold_decision(self, meta: dict, note: Note, bad) -> Note:  # noqa: ANN001
+        """``together: [url, url]`` (one story) or ``apart: [url]`` (a report of its own): the editor's
+        correction of the fold, obeyed in every build that meets those reports, whatever the week."""
+        note.kind = "fold"
+        for key in ("together", "apart"):
+            urls = []
+            for raw in _list(meta.get(key)):
+                url = safe_url(str(raw))
+                if url:
+                    urls.append(url)
+                else:
+                    bad(key, f"{raw!r} is not an http(s) address")
+            setattr(note, key, urls)
+        if meta.get("together") is not None and len(note.together) < 2:
+            bad("together", "name at least two reports' addresses to fold them into one story")
+            note.together = []
+        return note
 
     # -- without front matter ----------------------------------------------------------------
 

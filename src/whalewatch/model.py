@@ -117,6 +117,7 @@ class Story:
     background: list[dict[str, str]] = field(default_factory=list)   # {title, path}: background pages it names
     original_url: str = ""           # the address the feed gave, when the clean one (``url``) differs
     continued: str = ""              # set only in an email cut to fit: where the rest of the story is
+    reports: list[str] = field(default_factory=list)   # every other report folded in (also-covered lists one per source)
 
 
 @dataclass

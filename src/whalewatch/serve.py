@@ -11,10 +11,12 @@ the server; fixing it reloads the page.
 from __future__ import annotations
 
 import copy
+import hmac
 import html
 import json
 import logging
 import re
+import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from .config import Edition, load_edition
 from .errors import WhalewatchError, display_path
 from .pipeline import make_issue, renderer_for, section_template_problems
 from .render.archive import read_issues
+from .store import Store
 from .weeks import Week
 
 if TYPE_CHECKING:
@@ -67,6 +70,7 @@ TOOLBAR = """<div id="whalewatch-preview" style="position:sticky;top:0;z-index:9
 background:#1d232b;color:#e8edf2;padding:4px 12px">preview · <strong>%s</strong> · %s · <a style="color:#9cc7ff" href="/">all weeks</a></div>"""
 
 
+
 @dataclass
 class Page:
     status: int
@@ -83,6 +87,7 @@ class Preview:
         self.now = now
         self.generation = 0
         self.changed = threading.Condition()
+        self.token = secrets.token_urlsafe(24)   # the desk's writes must carry it: no other page can know it
         self._state_lock = threading.Lock()      # held only to read or change the caches, never while rendering
         self._rendering: dict[tuple[int, str, str], threading.Lock] = {}
         self._cache: dict[tuple[int, str, str], Page] = {}
@@ -160,6 +165,45 @@ class Preview:
         if fmt in ("", "email.html"):
             body = _inject(body.decode("utf-8"), self._chrome(week_text, label, generation, problems)).encode("utf-8")
         return Page(200, body, content_type, problems)
+
+    def desk(self, week_text: str) -> Page:
+        """The editor's desk for a week: always built fresh, since it is where the week is changed."""
+        from .desk import desk_page, read_desk_note, worklist
+        from .review import state_of
+
+        generation = self.generation
+        if self.edition is None:
+            return self._error_page(week_text, "desk", self.config_error, generation)
+        try:
+            week = Week.parse(week_text)
+            issue, problems, _ = make_issue(self.edition, week, self.now())
+        except WhalewatchError as exc:
+            return self._error_page(week_text, "desk", str(exc), generation)
+        state = ""
+        if self.edition.store_path.exists():
+            with Store(self.edition.store_path) as store:
+                state = state_of(store, str(week))[0] or ""
+        dropped = []
+        for path in sorted((self.edition.notes_dir / "desk").glob("story-*.md")):
+            meta, _ = read_desk_note(path)
+            if meta.get("exclude") and str(meta.get("week")) == str(week) and meta.get("url"):
+                dropped.append(str(meta["url"]))
+        body = desk_page(self.edition, issue, worklist(self.edition, issue, problems, self.now()), self.token, state, dropped)
+        return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
+
+    def desk_action(self, week_text: str, request: dict) -> tuple[int, bytes]:
+        from .desk import DeskError, act, json_reply
+
+        if self.edition is None:
+            return 409, json_reply(False, self.config_error)
+        try:
+            done = act(self.edition, str(Week.parse(week_text)), request, self.now())
+        except DeskError as exc:
+            return 400, json_reply(False, str(exc))
+        except WhalewatchError as exc:
+            return 409, json_reply(False, str(exc))
+        self.bump(f"desk: {done.message}")
+        return 200, json_reply(True, done.message)
 
     def _issue(self, week: Week) -> "Issue":
         if str(week) not in self._issues:
@@ -253,7 +297,7 @@ class Preview:
         rows = "".join(
             f"<li><a href='/{week}/'>{week}</a> <small>({html.escape(what)})</small> · "
             + " · ".join(f"<a href='/{week}/{name}'>{html.escape(text)}</a>" for name, (_, text, _) in FORMATS.items() if name)
-            + "</li>" for week, what in self.weeks())
+            + f" · <a href='/desk/{week}'><strong>desk</strong></a></li>" for week, what in self.weeks())
         title = html.escape(self.edition.config.briefing.title)
         body = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} · preview</title></head>"
                 f"<body style='font:15px/1.6 system-ui,sans-serif;max-width:48em;margin:2em auto'>"
@@ -382,6 +426,9 @@ def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
                 return self._send(preview.index())
             if url.path == "/notes":
                 return self._send(preview.notes_page())
+            desk = re.fullmatch(r"/desk/(\d{4}-W\d{2})/?", url.path)
+            if desk:
+                return self._send(preview.desk(desk.group(1)))
             page_path = re.fullmatch(r"/(background|essays)/([\w\u3400-\u9fff-]{1,80})\.html", url.path)
             if page_path:
                 return self._send(preview.note_page(page_path.group(1), page_path.group(2)))
@@ -395,6 +442,43 @@ def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
                 self.end_headers()
                 return None
             return self._send(Page(404, b"not found: try / for the list of weeks", "text/plain; charset=utf-8"))
+
+        def do_POST(self) -> None:  # noqa: N802
+            """Only the desk writes, and only for a request that proves it came from the desk page:
+            the session's token in a header (which a cross-site form cannot set), JSON, and an
+            Origin, when the browser sends one, that is this server's own."""
+            from .desk import json_reply
+
+            match = re.fullmatch(r"/desk/(\d{4}-W\d{2})/act", urlsplit(self.path).path)
+            if not match:
+                return self._reply(404, json_reply(False, "not found: the desk posts to /desk/<week>/act"))
+            refusal = self._refusal()
+            if refusal:
+                return self._reply(403, json_reply(False, refusal))
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > 100_000:
+                return self._reply(413, json_reply(False, "request too large"))
+            try:
+                request = json.loads(self.rfile.read(length) or b"{}")
+            except ValueError:
+                return self._reply(400, json_reply(False, "the request is not JSON"))
+            if not isinstance(request, dict):
+                return self._reply(400, json_reply(False, "the request must be a JSON object"))
+            status, body = preview.desk_action(match.group(1), request)
+            return self._reply(status, body)
+
+        def _refusal(self) -> str:
+            if not hmac.compare_digest(self.headers.get("X-Whalewatch-Token") or "", preview.token):
+                return "refused: this request does not carry the desk's token (open the desk page and act from there)"
+            if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+                return "refused: the desk accepts JSON only"
+            origin = self.headers.get("Origin")
+            if origin and origin != f"http://{self.headers.get('Host')}":
+                return f"refused: a request from {origin} may not change this edition"
+            return ""
+
+        def _reply(self, status: int, body: bytes) -> None:
+            self._send(Page(status, body, "application/json"))
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True

@@ -290,6 +290,8 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
         score=value,
         reasons=[f"section '{placement.section}': " + "; ".join(placement.reasons)] + [f"score {value:.2f}: " + "; ".join(reasons)],
         canonical_url=primary.canonical_url,
+        reports=list({i.canonical_url: clean_url(i.url) for i in others
+                      if i.url and i.canonical_url != primary.canonical_url}.values()),
     )
     if len(cluster) > 1:
         story.reasons.append(f"folded {len(cluster)} items from {len(seen_sources)} sources")

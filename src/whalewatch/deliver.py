@@ -215,10 +215,14 @@ class _Connection:
                         client.starttls(context=ssl.create_default_context())
                     if self.user:
                         client.login(self.user, self.password or "")
-            except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, TimeoutError, ConnectionError, OSError) as exc:
+            except (smtplib.SMTPException, OSError) as exc:
+                # Not answering, refusing TLS or refusing the login: nobody can be served through it now.
                 if isinstance(exc, NoServer):
                     raise
-                self.connecting and self.connecting.close()
+                if self.connecting is not None:
+                    self.connecting.close()
+                if isinstance(exc, smtplib.SMTPResponseException):
+                    raise NoServer(f"{s.host}:{s.port} refused the session: {exc.smtp_code} {_text(exc.smtp_error)}") from None
                 raise NoServer(f"{s.host}:{s.port} did not answer ({exc or type(exc).__name__})") from None
             finally:
                 self.connecting = None

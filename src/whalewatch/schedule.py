@@ -10,6 +10,7 @@ several missed collects coalesce into one. Only one daemon may use a job store a
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 from datetime import datetime, timezone
@@ -165,7 +166,8 @@ def interrupted_publish(edition: Edition, store: Store) -> str | None:
         or row["outcome"] == "failed"
     if not cut_short:
         return None
-    week = str(latest_complete_week(datetime.fromisoformat(row["started"]), edition.tz))
+    named = re.search(r"\b(\d{4}-W\d{2})\b", row["detail"] or "")   # a finished run names its week
+    week = named.group(1) if named else str(latest_complete_week(datetime.fromisoformat(row["started"]), edition.tz))
     return week if standing(edition, store, week).waiting else None
 
 

@@ -121,7 +121,10 @@ def delivery_lines(edition, latest) -> list[str]:  # noqa: ANN001 - Edition, Wee
         weeks = list(dict.fromkeys([w for w in (interrupted, str(latest)) if w]))
         lines = [f"Deliveries of {standing(edition, store, w).line()}. Details: whalewatch deliveries --week {w}"
                  for w in weeks]
-    if interrupted:
+    busy = lock_holder(edition.state_dir) or ""
+    if interrupted and "publish" in busy:
+        lines.append(f"A publish is running now ({busy}).")
+    elif interrupted:
         running = lock_holder(edition.state_dir, "scheduler.lock")
         when = ("the running scheduler completes it within a minute" if running else
                 "it is completed as soon as the scheduler starts (`whalewatch schedule`)")

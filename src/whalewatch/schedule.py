@@ -225,7 +225,7 @@ def run_publish(config_path: str, week_text: str | None = None, now: datetime | 
     when completing an interrupted publish."""
     from .collect import collect
     from .pipeline import build, send
-    from .review import SENDING, SENT, decide, tell_editors, thin
+    from .review import HELD, SENDING, SENT, decide, tell_editors, thin
 
     edition = load_edition(config_path)
 
@@ -252,7 +252,7 @@ def run_publish(config_path: str, week_text: str | None = None, now: datetime | 
                 reason = thin(edition, issue.stats["stories"])
                 if reason:
                     with Store(edition.store_path) as store:
-                        store.record_issue_state(str(week), "held", moment, reason)
+                        store.record_issue_state(str(week), HELD, moment, reason)
                     told = tell_editors(edition, f"[Held] {edition.config.briefing.title} {week}: {reason}",
                                         f"The issue of {week} was held and not sent: {reason}.")
                     return None, f"held: {week}: {reason}{told}"

@@ -131,3 +131,12 @@ def test_a_yaml_error_names_the_line_to_fix_not_the_line_after(tmp_path):
     read = read_notes(tmp_path, ZoneInfo("UTC"))
     (problem,) = [p for p in read.problems if p.severity == "error"]
     assert problem.line == 4 and "not closed" in problem.message and not read.notes
+
+
+def test_unsafe_html_in_a_note_is_removed_and_named(tmp_path):
+    (tmp_path / "scripted.md").write_text("---\ntitle: Scripted\nweek: 2025-W05\n---\nKept words.<script>alert(1)</script>"
+                                          "<a href='javascript:alert(2)'>link</a>\n")
+    read = read_notes(tmp_path, ZoneInfo("UTC"))
+    (note,) = read.notes
+    assert "Kept words." in note.body_text and "alert" not in note.body_html and "javascript" not in note.body_html
+    assert any("unsafe HTML" in p.message and p.path.endswith("scripted.md") for p in read.problems)

@@ -26,7 +26,7 @@ import markdown
 
 from ..errors import Problem, WeekError, display_path
 from ..model import Note
-from ..sanitize import html_to_text, one_line, sanitize_html
+from ..sanitize import html_to_text, one_line, sanitize_html, unsafe_parts
 from ..urls import safe_url
 from ..weeks import Week
 from ..yamlsafe import YamlProblem, load_with_lines
@@ -179,7 +179,11 @@ def _note_text(raw: bytes) -> tuple[str | None, str]:
 
 def _render_body(body: str, shown: str, problems: list[Problem], topics: dict[str, str] | None = None) -> str:
     """Markdown that Python-Markdown cannot take (lists nested a few hundred deep exhaust its
-    recursion) is kept as plain paragraphs: the note's words reach the issue either way."""
+    recursion) is kept as plain paragraphs: the note's words reach the issue either way. Raw HTML
+    that the sanitiser will strip (a script, an event handler) is named, so nothing vanishes unsaid."""
+    if unsafe_parts(body):
+        problems.append(Problem(shown, None, "unsafe HTML (a script, an event handler or a javascript: link) was "
+                                             "removed; write the note in Markdown", "warning"))
     try:
         return render_markdown(_prepared(body, shown, problems), topics)
     except Exception as exc:  # noqa: BLE001 - one odd note must never stop the issue

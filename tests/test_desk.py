@@ -176,3 +176,18 @@ def test_the_desk_reads_at_phone_and_desktop_widths(preview, page, width, tmp_pa
     wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >
         document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.tagName + '.' + e.className)""")
     assert overflow <= 1, f"the desk scrolls sideways by {overflow}px at {width}px: {wide}"
+
+
+def test_the_worklist_asks_for_a_translation_and_takes_it(preview, page):  # noqa: F811
+    url, edition = preview
+    (edition / "notes" / "zh-only.md").write_text(
+        "---\ntitle: 深度求索发布新的推理模型\nurl: https://zh.example.cn/news/1\nweek: 2025-W05\n---\n正文。\n", encoding="utf-8")
+    page.goto(f"{url}desk/{WEEK}")
+    asked = page.locator(".worklist li", has_text="深度求索发布新的推理模型")
+    expect(asked).to_contain_text("Chinese title only")
+    act_and_wait(page, lambda: (asked.locator("input").fill("DeepSeek releases a new reasoning model"),
+                                asked.locator("input").blur()))
+    (meta, _), = desk_notes(edition).values()
+    assert meta["translated_title"] == "DeepSeek releases a new reasoning model"
+    expect(page.locator(".worklist li", has_text="深度求索发布新的推理模型")).to_have_count(0)
+    expect(story(page, "DeepSeek releases a new reasoning model")).to_contain_text("original: 深度求索发布新的推理模型")

@@ -129,8 +129,9 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
                                 for n in attached.get(index, []) if n.path in matched_by_words]
         continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
-    for note in standalone:
+    for note, amendments in _by_address(standalone, excluded):
         stories.append(_note_story(note, config, placer, tz, start, end, problems))
+        _amend(stories[-1], amendments, config, problems)
         continues[stories[-1].id] = [note] if note.continues else []
 
     for story in stories:
@@ -306,6 +307,45 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     for note in notes:
         story.data.update(note.data)
     return story
+
+
+def _by_address(notes: list[Note], excluded: set[str]) -> list[tuple[Note, list[Note]]]:
+    """Notes that no feed item matched, one story per address: the note with a title leads, and
+    the others on the same address (the desk's decisions, a second note) amend its story. A
+    dropped address drops the story."""
+    groups: dict[str, list[Note]] = {}
+    order: list[tuple[Note, list[Note]]] = []
+    for note in notes:
+        address = canonical_url(note.urls[0]) if note.urls and note.kind != "essay" else ""
+        if address in excluded:
+            continue
+        if not address:
+            order.append((note, []))
+            continue
+        groups.setdefault(address, []).append(note)
+    for members in groups.values():
+        lead = next((n for n in members if n.title), members[0])
+        order.append((lead, [n for n in members if n is not lead]))
+    return order
+
+
+def _amend(story: Story, notes: list[Note], config: Config, problems: list[Problem]) -> None:
+    if not notes:
+        return
+    headline = next((n.headline for n in notes if n.headline), "")
+    if headline:
+        story.title = headline
+    translated = next((n.translated_title for n in notes if n.translated_title), "")
+    if translated:
+        story.original_title = story.original_title or story.title
+        story.title = translated
+    story.pinned = story.pinned or any(n.pin for n in notes)
+    section = _editor_section(notes, config, problems)
+    if section:
+        story.section = section
+        story.reasons.append(f"the editor's note puts it in '{section}'")
+    story.notes += [StoryNote(_images_allowed(n.body_html, config), n.body_text, n.path) for n in notes if n.body_text.strip()]
+    story.score += sum(n.priority for n in notes)
 
 
 def _pick_item(note: Note) -> Item:

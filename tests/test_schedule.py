@@ -217,6 +217,7 @@ def test_overlapping_triggers_and_a_manual_send_never_double_send(edition, smtp,
         wait_for(lambda: finished_publishes(edition) >= 1, what="the publish to finish")
     assert manual.returncode == 0, manual.stderr
     assert f"0 sent, {len(READERS)} already had it" in manual.stdout
+    assert "waiting for" in manual.stderr and "scheduled publish" in manual.stderr   # the wait is said, not silent
     assert "maximum number of running instances reached" in caplog.text
     assert sorted(smtp.count_to(a) for a in READERS) == [1] * len(READERS)
 

@@ -11,7 +11,7 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import WhalewatchError
 
@@ -24,7 +24,8 @@ _held: dict[Path, int] = {}   # re-entrant within one process: send may build wh
 
 
 @contextmanager
-def edition_lock(state_dir: Path, what: str, wait: float = 0.0, name: str = "whalewatch.lock") -> Iterator[None]:
+def edition_lock(state_dir: Path, what: str, wait: float = 0.0, name: str = "whalewatch.lock",
+                 on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     state_dir.mkdir(parents=True, exist_ok=True)
     path = (state_dir / name).resolve()
     if _held.get(path):
@@ -42,6 +43,11 @@ def edition_lock(state_dir: Path, what: str, wait: float = 0.0, name: str = "wha
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if on_wait is not None:
+                    handle.seek(0)
+                    on_wait(f"waiting for {handle.read().strip() or 'another whalewatch process'} to finish "
+                            f"(up to {wait:.0f} s) before {what}")
+                    on_wait = None          # said once
                 if time.monotonic() >= deadline:
                     handle.seek(0)
                     holder = handle.read().strip() or "another whalewatch process"

@@ -287,7 +287,7 @@ def load_built(edition: Edition, week: Week) -> "BuiltIssue":
 
 def send(edition: Edition, week: Week, to: list[str] | None = None, dry_run: bool = False,
          rebuild: bool = False, reporter: Reporter | None = None,
-         should_stop: Callable[[], bool] = lambda: False) -> "SendReport":
+         should_stop: Callable[[], bool] = lambda: False, on_wait: Callable[[str], None] | None = None) -> "SendReport":
     """Build the week if it is not built yet, then deliver it; one run at a time per edition."""
     from .config import Recipient
     from .deliver import load_recipients, send_issue
@@ -295,7 +295,8 @@ def send(edition: Edition, week: Week, to: list[str] | None = None, dry_run: boo
 
     # A send already running (the scheduler's publish) may take its whole budget: wait for it, and
     # then find everyone it served marked sent.
-    with edition_lock(edition.state_dir, f"send {week}", wait=edition.config.email.smtp.budget + 120):
+    with edition_lock(edition.state_dir, f"send {week}", wait=edition.config.email.smtp.budget + 120,
+                      on_wait=on_wait):
         if rebuild or not (edition.output_dir / str(week) / "issue.json").is_file():
             build(edition, week, reporter)
         issue = load_built(edition, week)

@@ -22,7 +22,8 @@ def send_command(ctx: Context, week: str | None, latest: bool, draft: bool, to: 
 
     edition = ctx.edition
     target = resolve_week(edition, week, latest, draft)
-    report = send(edition, target, list(to) or None, dry_run=dry_run, rebuild=rebuild, reporter=ConsoleReporter())
+    report = send(edition, target, list(to) or None, dry_run=dry_run, rebuild=rebuild, reporter=ConsoleReporter(),
+                  on_wait=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
     if dry_run:
         for path in report.written:
             out.print(f"  {display_path(path)}", highlight=False)

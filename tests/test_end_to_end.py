@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -171,3 +172,9 @@ def test_letter_paper_from_the_edition(fetched_sample):
     pdf = fetched_sample.parent / "briefings" / "2025-W09" / "briefing.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "612 x 792 pts (letter)" in info
+
+
+def test_stories_left_out_by_a_section_cap_are_counted_in_the_build_warnings(fetched_sample):
+    fetched_sample.write_text(fetched_sample.read_text().replace("  max_per_section: 8\n", "  max_per_section: 1\n", 1))
+    result = run_cli("--config", str(fetched_sample), "build", "--week", "2025-W05", "--no-pdf")
+    assert re.search(r"section '\w+' \(cap 1\): warning: \d+ more stor(y|ies) left out by the cap", result.stderr), result.stderr

@@ -9,6 +9,7 @@ and warnings go to a ``Reporter`` the caller gives, so each front end shows them
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -150,7 +151,20 @@ def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, w
         write_folder_atomic(folder, files)
         write_archive(renderer, out, **archive_settings(edition))
         write_note_pages(edition, renderer)
-    return BuildReport(issue, problems + renderer.problems, folder, files, dropped)
+    return BuildReport(issue, problems + renderer.problems + over_caps(dropped), folder, files, dropped)
+
+
+def over_caps(dropped: list[str]) -> list[Problem]:
+    """Stories a section's cap left out, counted per section with a few titles: nothing leaves the
+    issue unsaid (``build --explain`` lists every one)."""
+    by_section: dict[str, list[str]] = {}
+    for line in dropped:
+        match = re.match(r"over the cap of (\d+) in '([^']+)': (.*)", line)
+        if match:
+            by_section.setdefault(f"{match.group(2)}' (cap {match.group(1)}", []).append(match.group(3))
+    return [Problem(f"section '{section})", None, f"{len(titles)} more stor{'y' if len(titles) == 1 else 'ies'} left out "
+                    f"by the cap, e.g. {', '.join(repr(t[:60]) for t in titles[:3])}; raise max_stories or see build --explain",
+                    "warning") for section, titles in by_section.items()]
 
 
 def write_note_pages(edition: Edition, renderer: Renderer) -> None:

@@ -40,6 +40,8 @@ def test_a_full_issue_fits_under_the_clipping_point_with_its_footer_and_unsubscr
     assert sum(1 for s in range(8) for n in range(8) if f"{s}-{n}" in email) == 64    # every headline is still there
     web = whole["index.html"].decode("utf-8")
     assert web.count(NOTE.strip()) == 64 and "Read the rest" not in web              # the web page keeps everything
+    (said,) = [p for p in renderer.problems if p.path == "email.html"]               # the cut is said, not silent
+    assert "too long for mail clients" in said.message and said.severity == "warning"
 
 
 def test_an_issue_that_fits_is_sent_as_it_is():
@@ -49,6 +51,7 @@ def test_an_issue_that_fits_is_sent_as_it_is():
     issue.sections[0].stories = issue.sections[0].stories[:3]
     email = renderer.render_text_outputs(issue)["email.html"].decode("utf-8")
     assert "Read the rest" not in email and email.count(NOTE.strip()) == 3
+    assert not renderer.problems
 
 
 def test_without_a_base_url_the_rest_is_the_article_itself():

@@ -200,6 +200,12 @@ class Renderer:
             text, complaints = inline_css(site_links(self._render(OUTPUT_TEMPLATES["email.html"], shown, "html"), issue.base_url))
             if sent_size(text) <= EMAIL_BUDGET:
                 break
+        if level:
+            words = EMAIL_CUTS[level - 1]
+            what = (f"summaries and notes cut to {words} words" if words > 0 else
+                    "summaries and notes left out" if words == 0 else "summaries, notes and also-covered lists left out")
+            complaints.append(f"the email was too long for mail clients (over {EMAIL_BUDGET // 1000} KB): {what}, with "
+                              "'read the rest' links; the web page and the PDF keep everything")
         self.problems += [Problem("email.html", None, message, "warning") for message in complaints]
         return text
 

@@ -11,7 +11,7 @@ import pytest
 
 from whalewatch.config import load_edition
 from whalewatch.review import state_of
-from whalewatch.schedule import run_draft, run_publish
+from whalewatch.schedule import run_collect, run_draft, run_publish
 from whalewatch.store import Store
 from whalewatch.weeks import latest_complete_week
 from tests.conftest import MINIMAL_SECTIONS, Recorder, run_cli, write_edition
@@ -140,3 +140,24 @@ def test_the_schedule_shows_the_draft_job_and_the_review_rule(tmp_path, smtp_env
     config.write_text(config.read_text().replace("review: required", "review: sometimes"))
     refused = run_cli("--config", str(config), "check", check=False)
     assert refused.returncode != 0 and "review" in refused.stderr + refused.stdout
+
+
+def test_an_issue_approved_after_its_publish_was_skipped_goes_out_at_the_next_collect(tmp_path, smtp_env):
+    config = make_edition(tmp_path / "ed", smtp_env)
+    run_draft(str(config), now=SUNDAY_EVENING)
+    run_publish(str(config), now=MONDAY_MORNING)                 # not approved in time: skipped
+    assert to_readers(smtp_env) == 0
+    run_cli("--config", str(config), "approve", "--week", str(WEEK))
+    run_collect(str(config))
+    assert [smtp_env.count_to(r) for r in READERS] == [1, 1, 1] and state(config) == "sent"
+    run_collect(str(config))                                     # and only once
+    assert [smtp_env.count_to(r) for r in READERS] == [1, 1, 1]
+    # (the approval itself says what will happen)
+
+
+def test_approving_late_says_when_it_will_go_out(tmp_path, smtp_env):
+    config = make_edition(tmp_path / "ed", smtp_env)
+    run_draft(str(config), now=SUNDAY_EVENING)
+    run_publish(str(config), now=MONDAY_MORNING)
+    said = run_cli("--config", str(config), "approve", "--week", str(WEEK)).stdout
+    assert "already passed" in said and f"whalewatch send --week {WEEK}" in said

@@ -152,6 +152,25 @@ def run_collect(config_path: str) -> None:
             "; " + "; ".join(failed) if failed else "")
 
     _recorded(edition, "collect", work)
+    with Store(edition.store_path) as store:
+        late = approved_after_a_skipped_publish(store)
+    if late:
+        log.info("%s was approved after its publish was skipped: sending it now", late)
+        run_publish(config_path, late)
+
+
+def approved_after_a_skipped_publish(store: Store) -> str | None:
+    """An issue approved after its scheduled publish skipped it (not approved in time) goes out
+    at the next collect, within hours, rather than a week late or never."""
+    last = next((r for r in store.recent_runs(50) if r["job"] == "publish"), None)
+    if last is None or last["outcome"] != "skipped":
+        return None
+    named = re.search(r"\b(\d{4}-W\d{2})\b", last["detail"] or "")
+    if not named:
+        return None
+    state = store.issue_state(named.group(1))
+    # The publish skipped it because it was not approved (or was held): approved now means approved since.
+    return named.group(1) if state is not None and state["state"] == "approved" else None
 
 
 def interrupted_publish(edition: Edition, store: Store) -> str | None:

@@ -19,8 +19,13 @@ def approve(ctx: Context, week: str | None, latest: bool, draft: bool) -> None:
 
     edition = ctx.edition
     target = resolve_week(edition, week, latest, draft, default="publish")
+    from ..schedule import approved_after_a_skipped_publish
+
     with Store(edition.store_path) as store:
         out.print(approve_issue(edition, store, str(target), now_utc(), who=getpass.getuser()), highlight=False)
+        if approved_after_a_skipped_publish(store) == str(target):
+            out.print(f"Its scheduled publish already passed: the scheduler sends it after its next collect, "
+                      f"or send it now with `whalewatch send --week {target}`.", highlight=False)
 
 
 @cli.command()

@@ -152,7 +152,6 @@ def test_an_issue_approved_after_its_publish_was_skipped_goes_out_at_the_next_co
     assert [smtp_env.count_to(r) for r in READERS] == [1, 1, 1] and state(config) == "sent"
     run_collect(str(config))                                     # and only once
     assert [smtp_env.count_to(r) for r in READERS] == [1, 1, 1]
-    # (the approval itself says what will happen)
 
 
 def test_approving_late_says_when_it_will_go_out(tmp_path, smtp_env):

@@ -74,6 +74,8 @@ def test_the_proof_reaches_the_editors_only_with_a_link_to_the_desk(tmp_path, sm
     assert proof["Subject"].startswith("[Proof]")
     body = proof.get_body(("plain",)).get_content()
     assert f"http://127.0.0.1:8000/desk/{WEEK}" in body and "approve --week" in body
+    banner = proof.get_body(("html",)).get_content()
+    assert f'<a href="http://127.0.0.1:8000/desk/{WEEK}">' in banner and banner.index("Proof of") < banner.index("Whale Watch</")
     assert state(config) == "proof sent"
 
 

@@ -147,7 +147,7 @@ def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now
     if proof and proof_note:
         text = f"{proof_note}\n\n{text}"
         banner = (f'<div style="background:#fff4ce;border:1px solid #e0c060;padding:10px 14px;margin:0 0 12px;'
-                  f'font:14px/1.5 sans-serif;color:#3b2f00">{html.escape(proof_note)}</div>')
+                  f'font:14px/1.5 sans-serif;color:#3b2f00">{_linked(proof_note)}</div>')
         body_html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, body_html, count=1) if "<body" in body_html else banner + body_html
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     if recipient.format != "text":
@@ -156,6 +156,11 @@ def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now
     if wants_pdf and issue.pdf:
         msg.add_attachment(issue.pdf, maintype="application", subtype="pdf", filename=f"whalewatch-{issue.week}.pdf")
     return msg
+
+
+def _linked(text: str) -> str:
+    """Escaped text with its http(s) addresses as links (the desk's address in a proof's banner)."""
+    return re.sub(r"https?://[^\s<>&\"']+", lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', html.escape(text, quote=True))
 
 
 class _Connection:

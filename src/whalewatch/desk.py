@@ -194,7 +194,7 @@ def desk_page(edition: Edition, issue: Issue, work: Worklist, token: str, state:
     week = issue.week
     sections = [(s.id, s.title) for s in edition.config.sections]
     stories = issue.top + [s for block in issue.sections for s in block.stories]
-    others = [(s.url, s.title) for s in stories]
+    others = [(s.url, s.title) for s in stories if s.url]
     cards = []
     for heading, members in [("Top stories", issue.top)] + [(b.title, b.stories) for b in issue.sections]:
         if members:
@@ -208,6 +208,10 @@ def desk_page(edition: Edition, issue: Issue, work: Worklist, token: str, state:
 
 
 def _card(story: Story, sections: list[tuple[str, str]], others: list[tuple[str, str]]) -> str:
+    if not story.url:            # a note with no address: the desk has nothing to name it by
+        source = next((n.path for n in story.notes), "its note")
+        return (f'<article class="story" id="story-{_e(story.id)}"><h3>{_e(story.title)}</h3>'
+                f'<p class="meta">From a note with no address: edit {_e(source)} to change it.</p></article>')
     url = _e(story.url)
     options = "".join(f"<option value='{_e(i)}'{' selected' if i == story.section else ''}>{_e(t)}</option>" for i, t in sections)
     merge = "".join(f"<option value='{_e(u)}'>{_e(t[:80])}</option>" for u, t in others if u != story.url)

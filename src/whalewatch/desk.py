@@ -170,7 +170,7 @@ class Worklist:
 def worklist(edition: Edition, issue: Issue, problems: list[Problem], now: datetime) -> Worklist:
     stories = issue.top + [s for block in issue.sections for s in block.stories]
     english = not edition.config.briefing.language.lower().startswith("zh")
-    untranslated = [s for s in stories if english and _CJK.search(s.title) and not s.original_title]
+    untranslated = [s for s in stories if english and s.url and _CJK.search(s.title) and not s.original_title]
     weak = []
     for story in stories:
         scores = [float(m.group(1)) for r in story.reasons for m in [_WORDING.search(r)] if m]

@@ -157,14 +157,14 @@ def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, w
 def over_caps(dropped: list[str]) -> list[Problem]:
     """Stories a section's cap left out, counted per section with a few titles: nothing leaves the
     issue unsaid (``build --explain`` lists every one)."""
-    by_section: dict[str, list[str]] = {}
+    by_section: dict[tuple[str, str], list[str]] = {}
     for line in dropped:
         match = re.match(r"over the cap of (\d+) in '([^']+)': (.*)", line)
         if match:
-            by_section.setdefault(f"{match.group(2)}' (cap {match.group(1)}", []).append(match.group(3))
-    return [Problem(f"section '{section})", None, f"{len(titles)} more stor{'y' if len(titles) == 1 else 'ies'} left out "
-                    f"by the cap, e.g. {', '.join(repr(t[:60]) for t in titles[:3])}; raise max_stories or see build --explain",
-                    "warning") for section, titles in by_section.items()]
+            by_section.setdefault((match.group(2), match.group(1)), []).append(match.group(3))
+    return [Problem(f"section '{section}' (cap {cap})", None, f"{len(titles)} more stor{'y' if len(titles) == 1 else 'ies'} "
+                    f"left out by the cap, e.g. {', '.join(repr(t[:60]) for t in titles[:3])}; raise max_stories or see "
+                    "build --explain", "warning") for (section, cap), titles in by_section.items()]
 
 
 def write_note_pages(edition: Edition, renderer: Renderer) -> None:

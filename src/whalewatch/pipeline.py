@@ -205,7 +205,8 @@ def check(edition: Edition, week: Week) -> list[Problem]:
         issue, found, _ = make_issue(edition, week)
         problems += [p for p in found if p not in problems]
         problems += section_template_problems(edition, renderer, issue)
-        problems += renderer.try_section_partials(issue)
+        known = {(p.path, p.line) for p in problems}
+        problems += [p for p in renderer.try_section_partials(issue) if (p.path, p.line) not in known]
         renderer.render_text_outputs(issue)
         renderer.render_pdf_html(issue)
         render_archive(renderer, read_issues(edition.output_dir), **archive_settings(edition))

@@ -96,3 +96,18 @@ def test_text_that_merely_looks_like_a_format_is_not_refused(tmp_path):
     write_template(tmp_path, "{{ text|truncate(40) }}|{{ text|wordwrap(20) }}|{{ text|center(10) }}")
     text = "Shares fell 50% 100000 times {:>999999} over"
     assert "Shares fell 50% 100000 times" in render(make_environment(tmp_path), "t.html", {"text": text})
+
+
+def test_a_template_that_is_not_utf8_costs_only_itself(fetched_sample):
+    from tests.conftest import run_cli
+
+    templates = fetched_sample.parent / "templates"
+    (templates / "partials" / "sections").mkdir(parents=True, exist_ok=True)
+    (templates / "partials" / "sections" / "numbers.html").write_bytes(b"\xff\xfe{{ block.title }}")
+    (templates / "briefing.md").write_bytes(b"\x00\x9f binary")
+    result = run_cli("--config", str(fetched_sample), "build", "--week", "2025-W05", "--no-pdf", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "a bug" not in result.stderr
+    assert "partials/sections/numbers.html:1: error: syntax error: the file is not UTF-8" in result.stderr
+    assert "templates/briefing.md:1" in result.stderr
+    built = fetched_sample.parent / "briefings" / "2025-W05"
+    assert "# Whale Watch #5" in (built / "briefing.md").read_text() and 'id="numbers"' in (built / "index.html").read_text()

@@ -140,3 +140,12 @@ def test_unsafe_html_in_a_note_is_removed_and_named(tmp_path):
     (note,) = read.notes
     assert "Kept words." in note.body_text and "alert" not in note.body_html and "javascript" not in note.body_html
     assert any("unsafe HTML" in p.message and p.path.endswith("scripted.md") for p in read.problems)
+
+
+def test_a_broken_link_or_unreadable_note_is_named_and_skipped(tmp_path):
+    (tmp_path / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "folder.md").mkdir()
+    (tmp_path / "fine.md").write_text("---\ntitle: Fine\nweek: 2025-W05\n---\nText.\n")
+    read = read_notes(tmp_path, ZoneInfo("UTC"))
+    assert [n.title for n in read.notes] == ["Fine"]
+    assert any(p.path.endswith("gone.md") and "does not exist" in p.message for p in read.problems)

@@ -128,9 +128,22 @@ def chinese_lang(text: str | None) -> str:
     return "zh-Hant" if hanzidentifier.is_traditional(text) and not hanzidentifier.is_simplified(text) else "zh-Hans"
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """A template file that is not UTF-8 (a binary saved under a template's name) is a syntax
+    error of that file, so it costs only that template, like any other broken one."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = next((str(Path(folder) / template) for folder in self.searchpath if (Path(folder) / template).is_file()), template)
+            raise jinja2.TemplateSyntaxError(f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8",
+                                             1, template, path) from None
+
+
 def make_environment(edition_templates: Path | None) -> jinja2.Environment:
     env = _Sandbox(
-        loader=jinja2.FileSystemLoader([str(p) for _, p in loader_dirs(edition_templates)]),
+        loader=_Loader([str(p) for _, p in loader_dirs(edition_templates)]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml", "htm"), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -260,6 +273,8 @@ def source_path(env: jinja2.Environment, name: str) -> str:
         source = env.loader.get_source(env, name)[1] if env.loader else None
     except jinja2.TemplateNotFound:
         source = None
+    except jinja2.TemplateSyntaxError as exc:       # unreadable: the loader named the file it found
+        source = exc.filename
     return source or name
 
 

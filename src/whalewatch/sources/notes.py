@@ -15,6 +15,7 @@ plain-text exports' bullets and footnote markers glued to words.
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -66,9 +67,22 @@ def read_notes(folder: Path, tz: ZoneInfo) -> NotesRead:
     problems: list[Problem] = []
     if not folder.is_dir():
         return NotesRead(notes, problems)
-    paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES
-             and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    raws = {path: _raw(path) for path in paths}          # each file read once: topics are found before notes are read
+    candidates = [p for p in sorted(folder.rglob("*")) if p.suffix.lower() in NOTE_SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    paths = []
+    for path in candidates:
+        if path.is_file():
+            paths.append(path)
+        elif path.is_symlink():
+            problems.append(Problem(display_path(path), None, f"a link to {os.readlink(path)}, which does not exist; "
+                                                              "the note was skipped", "warning"))
+    raws = {}
+    for path in list(paths):                              # each file read once: topics are found before notes are read
+        try:
+            raws[path] = _raw(path)
+        except OSError as exc:
+            problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); the note was skipped", "warning"))
+            paths.remove(path)
     topics = _topics(raws)
     for path in paths:
         found_notes, found = read_note(path, tz, folder, topics, raws[path])

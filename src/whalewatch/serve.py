@@ -202,6 +202,9 @@ class Preview:
             return 400, json_reply(False, str(exc))
         except WhalewatchError as exc:
             return 409, json_reply(False, str(exc))
+        except OSError as exc:
+            return 500, json_reply(False, f"could not write the note ({exc.strerror}: {exc.filename}); "
+                                          "check that notes/ is a folder this user may write")
         self.bump(f"desk: {done.message}")
         return 200, json_reply(True, done.message)
 

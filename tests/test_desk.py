@@ -191,3 +191,31 @@ def test_the_worklist_asks_for_a_translation_and_takes_it(preview, page):  # noq
     assert meta["translated_title"] == "DeepSeek releases a new reasoning model"
     expect(page.locator(".worklist li", has_text="深度求索发布新的推理模型")).to_have_count(0)
     expect(story(page, "DeepSeek releases a new reasoning model")).to_contain_text("original: 深度求索发布新的推理模型")
+
+
+def test_the_worklist_names_failing_feeds_unread_notes_and_weak_folds(fetched_sample):
+    from datetime import datetime, timedelta, timezone
+
+    from whalewatch.config import load_edition
+    from whalewatch.desk import worklist
+    from whalewatch.errors import Problem
+    from whalewatch.model import Issue, SectionBlock, Story
+    from whalewatch.store import FeedRecord, Store
+
+    edition = load_edition(fetched_sample)
+    now = datetime.now(timezone.utc)
+    with Store(edition.store_path) as store:
+        for when in (now - timedelta(days=3), now):
+            store.record_feeds([FeedRecord("Dead feed", "https://gone.example/rss", when, 404, error="HTTP 404")])
+    weak = Story(id="w", title="Two reports joined loosely", url="https://a.example/1", source="A", date="2025-01-28",
+                 summary_html="", summary_text="", section="models",
+                 reasons=["joined by wording (0.15): 'x' and 'y' share chip"])
+    strong = Story(id="s", title="Two reports joined firmly", url="https://a.example/2", source="A", date="2025-01-28",
+                   summary_html="", summary_text="", section="models", reasons=["joined by wording (0.62): 'x' and 'y' share r1"])
+    issue = Issue(title="T", tagline="", number=5, week=WEEK, window_start="2025-01-27", window_end="2025-02-03",
+                  timezone="UTC", intro_html="", intro_text="", top_title="Top", top=[],
+                  sections=[SectionBlock("models", "Models", "", None, [weak, strong])], stats={})
+    work = worklist(edition, issue, [Problem("notes/broken.md", 3, "YAML syntax error", "error")], now)
+    assert [s.id for s, _ in work.weak_folds] == ["w"]
+    assert [p.path for p in work.unread_notes] == ["notes/broken.md"]
+    assert len(work.failing_feeds) == 1 and work.failing_feeds[0].startswith("Dead feed: failing for 3 days")

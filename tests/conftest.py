@@ -302,6 +302,15 @@ def smtp():
     controller.stop()
 
 
+@pytest.fixture
+def smtp_env(smtp: Recorder):
+    """The loopback SMTP server, named in the environment as the scheduler's jobs read it."""
+    os.environ.update(smtp.env)
+    yield smtp
+    for key in smtp.env:
+        os.environ.pop(key, None)
+
+
 # -- a real headless Chromium (Debian's package, installed by scripts/setup-system.sh) -----------
 
 CHROMIUM = "/usr/bin/chromium"

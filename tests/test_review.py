@@ -3,19 +3,16 @@ a proof to the editors only, an unapproved issue not sent, an approved one sent 
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta, timezone
 from pathlib import Path
-
-import pytest
 
 from whalewatch.config import load_edition
 from whalewatch.review import state_of
 from whalewatch.schedule import run_collect, run_draft, run_publish
 from whalewatch.store import Store
 from whalewatch.weeks import latest_complete_week
-from tests.conftest import MINIMAL_SECTIONS, Recorder, run_cli, write_edition
-from tests.test_schedule import last_week_feed
+from tests.conftest import Recorder, run_cli
+from tests.test_schedule import scheduled_edition
 
 READERS = [f"reader{n}@example.org" for n in range(3)]
 EDITORS = ["editor@example.org", "deputy@example.org"]
@@ -25,35 +22,10 @@ SUNDAY_EVENING = START + timedelta(days=6, hours=18)      # the draft job's time
 MONDAY_MORNING = START + timedelta(days=7, hours=7)       # the publish job's time
 
 
-def make_edition(folder: Path, smtp: Recorder, review: str = "required", min_stories: int = 0) -> Path:
-    last_week_feed(folder)
-    readers = "".join(f"\n    - {{email: {address}}}" for address in READERS)
-    config = write_edition(folder, f"""
-briefing: {{title: Whale Watch, timezone: UTC}}
-{MINIMAL_SECTIONS}
-feeds:
-  - {{name: News, file: feeds/news.xml}}
-email:
-  from: briefing@whalewatch.example
-  editors: [{", ".join(EDITORS)}]
-  recipients:{readers}
-  smtp: {{host: 127.0.0.1, port: 25, tls: none, rate_per_minute: 60000, retry_delay: 0.05}}
-schedule:
-  draft: "0 18 * * sun"
-  publish: "0 7 * * mon"
-  review: {review}
-  min_stories: {min_stories}
-  desk_url: http://127.0.0.1:8000
-""")
-    return config
-
-
-@pytest.fixture
-def smtp_env(smtp: Recorder):
-    os.environ.update(smtp.env)
-    yield smtp
-    for key in smtp.env:
-        os.environ.pop(key, None)
+def make_edition(folder: Path, review: str = "required", min_stories: int = 0) -> Path:
+    return scheduled_edition(folder, READERS, email=f"\n  editors: [{', '.join(EDITORS)}]", schedule=(
+        f'draft: "0 18 * * sun"\n  publish: "0 7 * * mon"\n  review: {review}\n  min_stories: {min_stories}\n'
+        "  desk_url: http://127.0.0.1:8000"))
 
 
 def state(config: Path) -> str | None:
@@ -66,7 +38,7 @@ def to_readers(smtp: Recorder) -> int:
 
 
 def test_the_proof_reaches_the_editors_only_with_a_link_to_the_desk(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env)
+    config = make_edition(tmp_path / "ed")
     run_draft(str(config), now=SUNDAY_EVENING)
     assert to_readers(smtp_env) == 0
     assert [smtp_env.count_to(e) for e in EDITORS] == [1, 1]
@@ -80,7 +52,7 @@ def test_the_proof_reaches_the_editors_only_with_a_link_to_the_desk(tmp_path, sm
 
 
 def test_an_unapproved_issue_is_not_sent_and_the_editors_are_told(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env)
+    config = make_edition(tmp_path / "ed")
     run_draft(str(config), now=SUNDAY_EVENING)
     run_publish(str(config), now=MONDAY_MORNING)
     assert to_readers(smtp_env) == 0
@@ -91,7 +63,7 @@ def test_an_unapproved_issue_is_not_sent_and_the_editors_are_told(tmp_path, smtp
 
 
 def test_an_approved_issue_is_sent_once_to_every_reader_as_approved(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env)
+    config = make_edition(tmp_path / "ed")
     run_draft(str(config), now=SUNDAY_EVENING)
     approved = run_cli("--config", str(config), "approve", "--week", str(WEEK))
     assert "approved" in approved.stdout and state(config) == "approved"
@@ -111,7 +83,7 @@ def test_an_approved_issue_is_sent_once_to_every_reader_as_approved(tmp_path, sm
 
 
 def test_a_thin_draft_is_held_and_not_published_even_under_auto_review(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env, review="auto", min_stories=10)
+    config = make_edition(tmp_path / "ed", review="auto", min_stories=10)
     run_draft(str(config), now=SUNDAY_EVENING)
     assert state(config) == "held"
     held = [m for m in smtp_env.parsed() if m["Subject"].startswith("[Held]")]
@@ -121,7 +93,7 @@ def test_a_thin_draft_is_held_and_not_published_even_under_auto_review(tmp_path,
 
 
 def test_under_auto_review_a_hold_stops_the_publish_and_an_approval_releases_it(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env, review="auto")
+    config = make_edition(tmp_path / "ed", review="auto")
     run_draft(str(config), now=SUNDAY_EVENING)
     run_cli("--config", str(config), "hold", "--week", str(WEEK), "--reason", "checking a figure")
     run_publish(str(config), now=MONDAY_MORNING)
@@ -134,7 +106,7 @@ def test_under_auto_review_a_hold_stops_the_publish_and_an_approval_releases_it(
 
 
 def test_the_schedule_shows_the_draft_job_and_the_review_rule(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env)
+    config = make_edition(tmp_path / "ed")
     shown = run_cli("--config", str(config), "schedule", "--show").stdout
     assert "draft" in shown and "0 18 * * sun" in shown and "only if approved" in shown
     bad = run_cli("--config", str(config), "check", check=False)
@@ -145,7 +117,7 @@ def test_the_schedule_shows_the_draft_job_and_the_review_rule(tmp_path, smtp_env
 
 
 def test_an_issue_approved_after_its_publish_was_skipped_goes_out_at_the_next_collect(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env)
+    config = make_edition(tmp_path / "ed")
     run_draft(str(config), now=SUNDAY_EVENING)
     run_publish(str(config), now=MONDAY_MORNING)                 # not approved in time: skipped
     assert to_readers(smtp_env) == 0
@@ -157,7 +129,7 @@ def test_an_issue_approved_after_its_publish_was_skipped_goes_out_at_the_next_co
 
 
 def test_approving_late_says_when_it_will_go_out(tmp_path, smtp_env):
-    config = make_edition(tmp_path / "ed", smtp_env)
+    config = make_edition(tmp_path / "ed")
     run_draft(str(config), now=SUNDAY_EVENING)
     run_publish(str(config), now=MONDAY_MORNING)
     said = run_cli("--config", str(config), "approve", "--week", str(WEEK)).stdout

@@ -52,30 +52,28 @@ def last_week_feed(folder: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def edition(tmp_path: Path, smtp: Recorder) -> Path:
-    folder = tmp_path / "edition"
+def scheduled_edition(folder: Path, readers: list[str], email: str = "",
+                      schedule: str = 'collect: "0 */3 * * *"\n  publish: "0 7 * * mon"\n  grace_hours: 2') -> Path:
+    """An edition with last week's news, these readers, mail to loopback and this schedule."""
     last_week_feed(folder)
-    recipients = "".join(f"\n    - {{email: {address}}}" for address in READERS)
-    config = write_edition(folder, f"""
+    recipients = "".join(f"\n    - {{email: {address}}}" for address in readers)
+    return write_edition(folder, f"""
 briefing: {{title: Whale Watch, timezone: UTC}}
 {MINIMAL_SECTIONS}
 feeds:
   - {{name: News, file: feeds/news.xml}}
 email:
-  from: briefing@whalewatch.example
+  from: briefing@whalewatch.example{email}
   recipients:{recipients}
   smtp: {{host: 127.0.0.1, port: 25, tls: none, rate_per_minute: 60000, retry_delay: 0.05}}
 schedule:
-  collect: "0 */3 * * *"
-  publish: "0 7 * * mon"
-  grace_hours: 2
+  {schedule}
 """)
-    for key, value in smtp.env.items():
-        os.environ[key] = value
-    yield config
-    for key in smtp.env:
-        os.environ.pop(key, None)
+
+
+@pytest.fixture
+def edition(tmp_path: Path, smtp_env: Recorder) -> Path:
+    return scheduled_edition(tmp_path / "edition", READERS)
 
 
 def publish_runs(config: Path) -> list[sqlite3.Row]:

@@ -225,7 +225,7 @@ def _parse_job(raw: bytes, feed: Feed, content_type: str | None, base_url: str, 
     from .sources.feeds import NotAFeed, parse_feed
 
     try:
-        return parse_feed(raw, feed=feed.name, language=feed.language if "language" in feed.model_fields_set else "", now=now, content_type=content_type,
+        return parse_feed(raw, feed=feed.name, language=feed.language, now=now, content_type=content_type,
                           base_url=base_url, max_items=max_items, include=feed.include, exclude=feed.exclude,
                           truncated=truncated)
     except (NotAFeed, RefusedDocument) as exc:

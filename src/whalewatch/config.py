@@ -98,7 +98,7 @@ class Feed(Strict):
     url: str | None = None
     file: str | None = Field(None, description="a local snapshot, relative to feeds.yaml (offline editions)")
     section: str | None = None
-    language: str = "en"
+    language: str = Field("", description="the feed's language when it does not declare one; empty: its own <language>, else English")
     weight: float = Field(1.0, ge=0, le=10)
     include: list[str] = []
     exclude: list[str] = []

@@ -127,8 +127,7 @@ def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now
     domain = email.from_address.rsplit("@", 1)[-1]
     msg = EmailMessage()
     msg["Subject"] = header_text(f"[Proof] {issue.subject}" if proof and proof_note else issue.subject)
-    msg["From"] = Address(display_name=header_text(email.from_name or edition.config.briefing.title, 100),
-                          addr_spec=email.from_address)
+    msg["From"] = _sender(edition)
     msg["To"] = Address(display_name=header_text(recipient.name, 100), addr_spec=recipient.email)
     if email.reply_to:
         msg["Reply-To"] = email.reply_to
@@ -156,6 +155,11 @@ def build_message(edition: Edition, issue: BuiltIssue, recipient: Recipient, now
     if wants_pdf and issue.pdf:
         msg.add_attachment(issue.pdf, maintype="application", subtype="pdf", filename=f"whalewatch-{issue.week}.pdf")
     return msg
+
+
+def _sender(edition: Edition) -> Address:
+    email = edition.config.email
+    return Address(display_name=header_text(email.from_name or edition.config.briefing.title, 100), addr_spec=email.from_address)
 
 
 def _linked(text: str) -> str:
@@ -413,21 +417,23 @@ def send_notice(edition: Edition, to: list[str], subject: str, body: str) -> lis
     settings, user, password = smtp_settings(edition.config.email.smtp)
     connection = _Connection(settings, user, password)
     email = edition.config.email
-    missed = []
+    missed: list[str] = []
     try:
-        for address in to:
+        for position, address in enumerate(to):
             msg = EmailMessage()
             msg["Subject"] = header_text(subject)
-            msg["From"] = Address(display_name=header_text(email.from_name or edition.config.briefing.title, 100),
-                                  addr_spec=email.from_address)
+            msg["From"] = _sender(edition)
             msg["To"] = address
             msg["Date"] = format_datetime(datetime.now(timezone.utc))
             msg["Message-ID"] = make_msgid("notice", email.from_address.rsplit("@", 1)[-1])
             msg.set_content(body, charset="utf-8")
             try:
                 _send_one(connection, msg, email.from_address, address)
-            except (TemporaryFailure, PermanentFailure, NoServer):
+            except (TemporaryFailure, PermanentFailure):
                 missed.append(address)
+            except NoServer:                     # nobody else can be told either: no timeout per editor
+                missed += to[position:]
+                break
     finally:
         connection.close()
     return missed

@@ -9,7 +9,6 @@ and warnings go to a ``Reporter`` the caller gives, so each front end shows them
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .config import Edition
 from .errors import Problem, TemplateError, WhalewatchError, display_path
-from .model import Issue, Item
+from .model import Issue
 from .render.archive import read_issues, render_archive, write_archive
 from .render.env import list_templates
 from .render.outputs import RenderSettings, Renderer
@@ -105,19 +104,11 @@ def make_issue(edition: Edition, week: Week, now: datetime | None = None) -> tup
             items = store.items_between(start, end)
             wanted = [canonical_url(u) for n in notes_in_week(read.notes, week, edition.tz) for u in n.urls if not n.exclude]
             items += store.items_by_canonical(wanted)
-    items, undated = [i for i in items if not i.date_implausible], [i for i in items if i.date_implausible]
     selection = assemble_issue(edition.config, week, items, read.notes, history_of(edition.output_dir), edition.first_week)
     issue = selection.issue
     if edition.config.briefing.show_build_time:
         issue.built_at = (now or _now()).astimezone(edition.tz).strftime("%Y-%m-%d %H:%M %Z")
-    return issue, read.problems + selection.problems + _left_out(undated), selection.dropped
-
-
-def _left_out(undated: list[Item]) -> list[Problem]:
-    """Items whose feed dates were not believed are named, so that leaving them out hides nothing."""
-    return [Problem(f"feed '{item.feed}'", None, f"{item.title[:80]!r} left out of the issue: {item.date_note}", "warning")
-            for item in undated[:20]] + ([Problem("feeds", None, f"{len(undated) - 20} more items with implausible dates left out", "warning")]
-                                         if len(undated) > 20 else [])
+    return issue, read.problems + selection.problems, selection.dropped
 
 
 def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: bool = True,
@@ -151,20 +142,8 @@ def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, w
         write_folder_atomic(folder, files)
         write_archive(renderer, out, **archive_settings(edition))
         write_note_pages(edition, renderer)
-    return BuildReport(issue, problems + renderer.problems + over_caps(dropped), folder, files, dropped)
+    return BuildReport(issue, problems + renderer.problems, folder, files, dropped)
 
-
-def over_caps(dropped: list[str]) -> list[Problem]:
-    """Stories a section's cap left out, counted per section with a few titles: nothing leaves the
-    issue unsaid (``build --explain`` lists every one)."""
-    by_section: dict[tuple[str, str], list[str]] = {}
-    for line in dropped:
-        match = re.match(r"over the cap of (\d+) in '([^']+)': (.*)", line)
-        if match:
-            by_section.setdefault((match.group(2), match.group(1)), []).append(match.group(3))
-    return [Problem(f"section '{section}' (cap {cap})", None, f"{len(titles)} more stor{'y' if len(titles) == 1 else 'ies'} "
-                    f"left out by the cap, e.g. {', '.join(repr(t[:60]) for t in titles[:3])}; raise max_stories or see "
-                    "build --explain", "warning") for (section, cap), titles in by_section.items()]
 
 
 def write_note_pages(edition: Edition, renderer: Renderer) -> None:

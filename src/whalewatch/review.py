@@ -20,7 +20,6 @@ from .store import Store
 from .weeks import Week, latest_complete_week
 
 DRAFTED, PROOF_SENT, APPROVED, HELD, SENDING, SENT = "drafted", "proof sent", "approved", "held", "sending", "sent"
-STATES = (DRAFTED, PROOF_SENT, APPROVED, HELD, SENDING, SENT)
 
 
 @dataclass
@@ -73,12 +72,18 @@ def hold(edition: Edition, store: Store, week: str, now: datetime, reason: str =
     return f"{week} held: nothing goes to readers until it is approved"
 
 
-def thin(edition: Edition, stories: int) -> str:
-    """Why a draft is too thin to go out, or ''."""
+def hold_thin(edition: Edition, store: Store, week: str, stories: int, now: datetime) -> str:
+    """Hold an issue thinner than schedule.min_stories and tell the editors why; returns the line
+    for the job's record, or '' when the issue is not thin."""
     floor = edition.config.schedule.min_stories
-    if floor and stories < floor:
-        return f"thin draft: {stories} stor{'y' if stories == 1 else 'ies'}, fewer than schedule.min_stories ({floor})"
-    return ""
+    if not floor or stories >= floor:
+        return ""
+    reason = f"thin draft: {stories} stor{'y' if stories == 1 else 'ies'}, fewer than schedule.min_stories ({floor})"
+    store.record_issue_state(week, HELD, now, reason)
+    told = tell_editors(edition, f"[Held] {edition.config.briefing.title} {week}: {reason}",
+                        f"The issue of {week} was held and will not go to readers: {reason}.\n"
+                        f"Add notes or stories, then run `whalewatch approve --week {week}` to send it anyway.")
+    return f"held: {week}: {reason}{told}"
 
 
 def proof_note(edition: Edition, week: str) -> str:

@@ -78,7 +78,8 @@ def install_jobs(scheduler: BaseScheduler, edition: Edition) -> None:
     """
     plan = edition.config.schedule
     # A late collect is always worth running; a late publish only within the editor's grace period.
-    grace = {"collect": None, "draft": max(int(plan.grace_hours * 3600), 1), "publish": max(int(plan.grace_hours * 3600), 1)}
+    late = max(int(plan.grace_hours * 3600), 1)
+    grace = {"collect": None, "draft": late, "publish": late}
     now = datetime.now(edition.tz)
     if not plan.draft and scheduler.get_job("draft"):
         scheduler.remove_job("draft")          # taken out of feeds.yaml: no stale draft job stays behind
@@ -153,24 +154,30 @@ def run_collect(config_path: str) -> None:
 
     _recorded(edition, "collect", work)
     with Store(edition.store_path) as store:
-        late = approved_after_a_skipped_publish(store)
+        late = approved_after_a_skipped_publish(edition, store)
     if late:
         log.info("%s was approved after its publish was skipped: sending it now", late)
         run_publish(config_path, late)
 
 
-def approved_after_a_skipped_publish(store: Store) -> str | None:
+def _last_publish(edition: Edition, store: Store) -> tuple[Any, str]:
+    """The last publish run and the week it was for: a finished run names its week in its record;
+    a killed one is dated by when it started."""
+    row = next((r for r in store.recent_runs(50) if r["job"] == "publish"), None)
+    if row is None:
+        return None, ""
+    named = re.search(r"\b(\d{4}-W\d{2})\b", row["detail"] or "")
+    return row, named.group(1) if named else str(latest_complete_week(datetime.fromisoformat(row["started"]), edition.tz))
+
+
+def approved_after_a_skipped_publish(edition: Edition, store: Store) -> str | None:
     """An issue approved after its scheduled publish skipped it (not approved in time) goes out
     at the next collect, within hours, rather than a week late or never."""
-    last = next((r for r in store.recent_runs(50) if r["job"] == "publish"), None)
-    if last is None or last["outcome"] != "skipped":
-        return None
-    named = re.search(r"\b(\d{4}-W\d{2})\b", last["detail"] or "")
-    if not named:
-        return None
-    state = store.issue_state(named.group(1))
+    from .review import APPROVED, state_of
+
+    row, week = _last_publish(edition, store)
     # The publish skipped it because it was not approved (or was held): approved now means approved since.
-    return named.group(1) if state is not None and state["state"] == "approved" else None
+    return week if row is not None and row["outcome"] == "skipped" and state_of(store, week)[0] == APPROVED else None
 
 
 def interrupted_publish(edition: Edition, store: Store) -> str | None:
@@ -178,25 +185,22 @@ def interrupted_publish(edition: Edition, store: Store) -> str | None:
     the list still waits for it. The week is the one that run was publishing, whatever today is."""
     from .deliver import standing
 
-    row = next((r for r in store.recent_runs(50) if r["job"] == "publish"), None)
+    row, week = _last_publish(edition, store)
     if row is None:
         return None
-    cut_short = row["finished"] is None or (row["outcome"] == "partial" and (row["detail"] or "").startswith("stopped")) \
-        or row["outcome"] == "failed"
-    if not cut_short:
-        return None
-    named = re.search(r"\b(\d{4}-W\d{2})\b", row["detail"] or "")   # a finished run names its week
-    week = named.group(1) if named else str(latest_complete_week(datetime.fromisoformat(row["started"]), edition.tz))
-    return week if standing(edition, store, week).waiting else None
+    cut_short = row["finished"] is None or row["outcome"] == "failed" or (
+        row["outcome"] == "partial" and (row["detail"] or "").startswith("stopped"))
+    return week if cut_short and standing(edition, store, week).waiting else None
 
 
 def run_draft(config_path: str, now: datetime | None = None) -> None:
     """Fetch and build the issue the next publish will send, then mail the editors a proof, or
     hold it if it is too thin. An issue already approved, sending or sent is left alone."""
     from .collect import collect
+    from .deliver import send_issue
     from .pipeline import build, load_built
-    from .review import (APPROVED, DRAFTED, HELD, PROOF_SENT, SENDING, SENT, editors, proof_note, state_of,
-                         tell_editors, thin, week_to_publish)
+    from .review import (APPROVED, DRAFTED, PROOF_SENT, SENDING, SENT, editors, hold_thin, proof_note, state_of,
+                         week_to_publish)
 
     edition = load_edition(config_path)
 
@@ -212,17 +216,14 @@ def run_draft(config_path: str, now: datetime | None = None) -> None:
             built = build(edition, Week.parse(week))
             stories = built.issue.stats["stories"]
             with Store(edition.store_path) as store:
-                reason = thin(edition, stories)
-                if reason:
-                    store.record_issue_state(week, HELD, moment, reason)
-                    told = tell_editors(edition, f"[Held] {edition.config.briefing.title} {week}: {reason}",
-                                        f"The draft of {week} was held and will not go to readers: {reason}.\n"
-                                        f"Add notes or stories, then run `whalewatch approve --week {week}` to send it anyway.")
-                    return None, f"held: {week}: {reason}{told}"
+                held = hold_thin(edition, store, week, stories, moment)
+                if held:
+                    return None, held
                 store.record_issue_state(week, DRAFTED, moment, f"{stories} stories")
                 if not edition.config.email.editors:
                     return None, f"{week}: drafted ({stories} stories); no editors listed (email.editors), so no proof"
-                report = send_issue_proof(edition, store, load_built(edition, Week.parse(week)), week, editors(edition), proof_note(edition, week))
+                report = send_issue(edition, load_built(edition, Week.parse(week)), editors(edition), store, proof=True,
+                                    proof_note=proof_note(edition, week), should_stop=STOPPING.is_set)
                 if report.sent:
                     store.record_issue_state(week, PROOF_SENT, now or datetime.now(timezone.utc), f"to {', '.join(report.sent)}")
             failed = [address for address, _ in report.failed] + report.not_reached
@@ -232,19 +233,13 @@ def run_draft(config_path: str, now: datetime | None = None) -> None:
     _recorded(edition, "draft", work)
 
 
-def send_issue_proof(edition: Edition, store: Store, issue, week: str, to: list, note: str):  # noqa: ANN001, ANN201
-    from .deliver import send_issue
-
-    return send_issue(edition, issue, to, store, proof=True, proof_note=note, should_stop=STOPPING.is_set)
-
-
 def run_publish(config_path: str, week_text: str | None = None, now: datetime | None = None) -> None:
     """Fetch, build the week that has just ended (unless it was already sent or approved as it
     stands), send to whoever has not had it, if the review allows. ``week_text`` names the week
     when completing an interrupted publish."""
     from .collect import collect
     from .pipeline import build, send
-    from .review import HELD, SENDING, SENT, decide, tell_editors, thin
+    from .review import SENDING, SENT, decide, hold_thin, tell_editors
 
     edition = load_edition(config_path)
 
@@ -268,13 +263,10 @@ def run_publish(config_path: str, week_text: str | None = None, now: datetime | 
                 issue = built.issue
                 if not issue.stats["stories"] and not issue.intro_text.strip():
                     return None, f"{week}: nothing to publish (no stories and no intro); no email sent"
-                reason = thin(edition, issue.stats["stories"])
-                if reason:
-                    with Store(edition.store_path) as store:
-                        store.record_issue_state(str(week), HELD, moment, reason)
-                    told = tell_editors(edition, f"[Held] {edition.config.briefing.title} {week}: {reason}",
-                                        f"The issue of {week} was held and not sent: {reason}.")
-                    return None, f"held: {week}: {reason}{told}"
+                with Store(edition.store_path) as store:
+                    held = hold_thin(edition, store, str(week), issue.stats["stories"], moment)
+                if held:
+                    return None, held
             with Store(edition.store_path) as store:
                 store.record_issue_state(str(week), SENDING, datetime.now(timezone.utc))
             report = send(edition, week, should_stop=STOPPING.is_set)

@@ -9,9 +9,10 @@ from whalewatch.weeks import Week
 from tests.conftest import MINIMAL_SECTIONS
 from tests.select.test_fold import item
 
-CONFIG = parse_config("briefing:\n  timezone: UTC\n  first_week: 2025-W01\n  top_stories: 1\n" + MINIMAL_SECTIONS +
-                      "feeds:\n  - {name: lab, url: 'https://lab.example/f', weight: 5, section: models}\n"
-                      "  - {name: wire, url: 'https://wire.example/f', weight: 1}\n", "feeds.yaml")
+CONFIG_TEXT = ("briefing:\n  timezone: UTC\n  first_week: 2025-W01\n  top_stories: 1\n" + MINIMAL_SECTIONS +
+               "feeds:\n  - {name: lab, url: 'https://lab.example/f', weight: 5, section: models}\n"
+               "  - {name: wire, url: 'https://wire.example/f', weight: 1}\n")
+CONFIG = parse_config(CONFIG_TEXT, "feeds.yaml")
 W05 = Week.parse("2025-W05")
 
 
@@ -125,3 +126,24 @@ def test_a_custom_sections_entries_are_never_lifted_into_the_top_stories():
     issue = assemble_issue(config, W05, [figure, item("n", "A model release", "https://wire.example/n", feed="wire")], []).issue
     assert [s.title for s in issue.top] == ["A model release"]
     assert [s.title for b in issue.sections if b.id == "numbers" for s in b.stories] == [figure.title]
+
+
+def test_an_item_with_an_implausible_date_is_named_and_never_the_weeks_news():
+    from dataclasses import replace
+
+    news = item("a", "Chip rules tighten", "https://wire.example/1", feed="wire")
+    junk = replace(item("b", "Archive page from 1970", "https://wire.example/2", feed="wire"),
+                   date_note="implausible date 1970-01-01")
+    selection = build([news, junk])
+    shown = [s.title for s in selection.issue.top + [s for b in selection.issue.sections for s in b.stories]]
+    assert shown == ["Chip rules tighten"]
+    assert any(p.path == "feed 'wire'" and "'Archive page from 1970' left out" in p.message for p in selection.problems)
+
+
+def test_stories_over_a_section_cap_are_counted_with_a_few_titles():
+    config = parse_config(CONFIG_TEXT.replace("top_stories: 1", "top_stories: 0\n  max_per_section: 1"), "feeds.yaml")
+    items = [item(str(n), f"Model release number {n} of the week", f"https://wire.example/{n}", feed="wire", hours=n)
+             for n in range(3)]
+    selection = assemble_issue(config, W05, items, [], None)
+    (said,) = [p for p in selection.problems if "left out by the cap" in p.message]
+    assert said.path.endswith("(cap 1)") and said.message.startswith("2 more stories")

@@ -42,7 +42,7 @@ def feeds_list(ctx: Context) -> None:
     for column in ("name", "section", "weight", "language", "address"):
         table.add_column(column, overflow="fold")
     for feed in ctx.edition.config.feeds:
-        table.add_row(feed.name, feed.section or "", f"{feed.weight:g}", feed.language, feed.url or feed.file or "")
+        table.add_row(feed.name, feed.section or "", f"{feed.weight:g}", feed.language or "its own", feed.url or feed.file or "")
     out.print(table)
 
 

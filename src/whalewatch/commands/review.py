@@ -15,15 +15,14 @@ from ..cli import Context, cli, out, pass_ctx, resolve_week, week_options
 def approve(ctx: Context, week: str | None, latest: bool, draft: bool) -> None:
     """Approve an issue as built: the next publish sends it (needed when schedule.review is required)."""
     from ..review import approve as approve_issue, now_utc
+    from ..schedule import approved_after_a_skipped_publish
     from ..store import Store
 
     edition = ctx.edition
     target = resolve_week(edition, week, latest, draft, default="publish")
-    from ..schedule import approved_after_a_skipped_publish
-
     with Store(edition.store_path) as store:
         out.print(approve_issue(edition, store, str(target), now_utc(), who=getpass.getuser()), highlight=False)
-        if approved_after_a_skipped_publish(store) == str(target):
+        if approved_after_a_skipped_publish(edition, store) == str(target):
             out.print(f"Its scheduled publish already passed: the scheduler sends it after its next collect, "
                       f"or send it now with `whalewatch send --week {target}`.", highlight=False)
 

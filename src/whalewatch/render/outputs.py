@@ -175,14 +175,13 @@ class Renderer:
     def render_text_outputs(self, issue: Issue) -> dict[str, bytes]:
         """Everything but the PDF: the fast path that serve and the benchmark use."""
         issue.subject = self.subject(issue)
-        files = {output: self.render_output(issue, output, subject_done=True) for output in OUTPUT_TEMPLATES}
+        files = {output: self.render_output(issue, output) for output in OUTPUT_TEMPLATES}
         files["issue.json"] = issue_json(issue)
         return files
 
-    def render_output(self, issue: Issue, output: str, subject_done: bool = False) -> bytes:
-        """One file of the issue: the preview renders only the page it was asked for."""
-        if not subject_done:
-            issue.subject = self.subject(issue)
+    def render_output(self, issue: Issue, output: str) -> bytes:
+        """One file of the issue (its subject set first): the preview renders only the page it was asked for."""
+        issue.subject = issue.subject or self.subject(issue)
         if output == "issue.json":
             return issue_json(issue)
         if output == "email.html":

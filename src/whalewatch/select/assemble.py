@@ -77,6 +77,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         problems.append(Problem(intros[1].path, None, f"several intro notes this week; all are used, in file order ({', '.join(n.path for n in intros)})", "warning"))
     story_notes = [n for n in week_notes if n.kind != "intro"]
 
+    problems += _left_out([i for i in items if i.date_implausible])
+    items = [i for i in items if not i.date_implausible]
     excluded = {canonical_url(u) for n in story_notes if n.exclude for u in n.urls}
     for note in story_notes:
         if note.exclude and not note.urls:
@@ -158,6 +160,12 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         cap = section.max_stories or config.briefing.max_per_section
         for story in members[cap:]:
             dropped.append(f"over the cap of {cap} in '{section.id}': {story.title}")
+        if members[cap:]:                      # counted with a few titles: nothing leaves the issue unsaid
+            left = members[cap:]
+            problems.append(Problem(f"section '{section.id}' (cap {cap})", None,
+                                    f"{len(left)} more stor{'y' if len(left) == 1 else 'ies'} left out by the cap, e.g. "
+                                    f"{', '.join(repr(s.title[:60]) for s in left[:3])}; raise max_stories or see build --explain",
+                                    "warning"))
         for position, story in enumerate(members[:cap], 1):
             story.reasons.append(f"#{position} in '{section.id}'")
         blocks.append(SectionBlock(section.id, section.title, section.description, section.template, members[:cap]))
@@ -307,6 +315,16 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     for note in notes:
         story.data.update(note.data)
     return story
+
+
+def _left_out(unbelieved: list[Item]) -> list[Problem]:
+    """Items whose feed dates were not believed are never a week's news; naming them (the first
+    twenty) means leaving them out hides nothing."""
+    named = [Problem(f"feed '{item.feed}'", None, f"{item.title[:80]!r} left out of the issue: {item.date_note}", "warning")
+             for item in unbelieved[:20]]
+    if len(unbelieved) > 20:
+        named.append(Problem("feeds", None, f"{len(unbelieved) - 20} more items with implausible dates left out", "warning"))
+    return named
 
 
 def _by_address(notes: list[Note], excluded: set[str]) -> list[tuple[Note, list[Note]]]:

@@ -80,3 +80,24 @@ def test_explain_names_the_words_that_joined_two_reports():
     ])
     (reasons,) = result.reasons.values()
     assert "地震=earthquak" in reasons[0] and "joined by wording" in reasons[0]
+
+
+def test_a_dictionary_entry_that_points_elsewhere_or_explains_itself_still_translates():
+    # CC-CEDICT gives 腾讯 only as "see 腾讯控股有限公司", 微信 as "Weixin or WeChat (messaging
+    # service developed by Tencent ...)" and 杭州 as "Hangzhou subprovincial city and capital of ...".
+    lexicon = Lexicon()
+    assert "tencent" in lexicon.glosses("腾讯")
+    assert "wechat" in lexicon.glosses("微信")
+    assert "hangzhou" in lexicon.glosses("杭州")
+    assert "abbr" not in lexicon.glosses("中银") and "china" in lexicon.glosses("中银")
+    assert "wuhan" not in lexicon.glosses("新洲区")     # where a district is, is not what it is called
+
+
+def test_a_report_naming_no_country_does_not_join_two_countries_stories():
+    found = clusters([
+        item("nz", "New Zealand bars TikTok from parliament phones", "Parliamentary staff must delete the app by the end of the month, citing security risks."),
+        item("nz-zh", "新西兰禁止议会设备使用TikTok", "新西兰议会以安全风险为由，要求工作人员在月底前删除该应用。", hours=1),
+        item("ministry", "交通部：公务手机禁止安装TikTok", "交通部表示，该应用存在安全风险，公务设备不得安装。", hours=2),
+        item("ca", "Canada bans TikTok on government-issued phones", "The transport ministry and other agencies said the app posed security risks on work devices.", hours=3),
+    ])
+    assert not any({"nz", "ca"} <= group or {"nz-zh", "ca"} <= group for group in found), found

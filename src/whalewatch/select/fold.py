@@ -244,9 +244,20 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
             members = set(large)
             cross = [cache.get((min(x, y), max(x, y)), 0.0) for x in small for y in neighbours[x] & members]
             cross += [0.0] * (len(group_a) * len(group_b) - len(cross))
-        if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group:
+        if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group and not _places_apart(group_a, group_b, features):
             why[max(a, b)].append(partial(_why, items[a], items[b], features[a], features[b], value))
             uf.union(a, b)
+
+
+def _places_apart(group_a: list[int], group_b: list[int], features: list[_Features]) -> bool:
+    """Two groups whose reports name different countries, one in each, stay apart even when a
+    report naming no country (a ministry's notice) is like both: it belongs to one of them, and
+    Australia's ban and Taiwan's are still two stories."""
+    placed_a = [features[i] for i in group_a if features[i].places]
+    placed_b = [features[i] for i in group_b if features[i].places]
+    if len(placed_a) * len(placed_b) > _EXACT_GROUPS:
+        return False
+    return any(_different_places(fa, fb) for fa in placed_a for fb in placed_b)
 
 
 def _why(a: Item, b: Item, fa: _Features, fb: _Features, value: float) -> str:
@@ -351,13 +362,18 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
     if min(count_a, count_b) < 2:
         return 0.0
     value = math.sqrt(share_a * share_b)
-    if fa.places and fb.places and not (fa.places & fb.expanded) and not (fb.places & fa.expanded):
+    if _different_places(fa, fb):
         value *= DIFFERENT_PLACES    # Italy blocks DeepSeek, Australia bans it: two governments, two stories
     if (_unmet_names(fa, fb) and _unmet_names(fb, fa)) or _different_subjects(fa, fb):
         value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
     if fa.essay != fb.essay:
         value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
     return value
+
+
+def _different_places(fa: _Features, fb: _Features) -> bool:
+    """Each title names a country the other report never mentions: two governments, two stories."""
+    return bool(fa.places and fb.places and not (fa.places & fb.expanded) and not (fb.places & fa.expanded))
 
 
 def _different_subjects(fa: _Features, fb: _Features) -> bool:

@@ -29,7 +29,7 @@ import opencc
 import rjieba
 import Stemmer
 
-_VERSION = 7                                   # bump when the compiled form below changes
+_VERSION = 8                                   # bump when the compiled form below changes
 MAX_DEFINITIONS = 5                            # the first senses are the common ones
 MAX_GLOSS_WORDS = 6                            # a longer definition is an explanation, not a translation
 # Part-of-speech tags (jieba's) of words that carry no event identity: particles, prepositions,
@@ -56,6 +56,12 @@ _SKIPPED_SENSES = re.compile(r"^(?:(?:old |archaic |japanese )?variant of|see |s
                              r"used in |erhua variant|(?:archaic|old) name for|kangxi radical|classifier for|taiwan pr\.|"
                              r"pr\. |also pr\.)", re.I)
 _READING = re.compile(r"^([A-Za-z:]+)\d?$")
+_REFERENCE = re.compile(r"^(?:see(?: also)?|abbr\. for|(?:old |archaic |japanese )?variant of|also written)\s+"
+                        r"(?:[^|\s\[]+\|)?([^|\s\[]+)\[", re.I)   # 'see 騰訊控股|腾讯控股[...]': the word it stands for
+_ASIDES = re.compile(r"\((?:abbr|lit|fig|tw|cl|used|see|also|i\.e)\b[^)]*\)", re.I)   # '(abbr. for ...)' explains, never translates
+_PLACE_KINDS = frozenset("district county township city prefecture province town village region island banner".split())
+_CORPORATE = frozenset("holdings holding limited ltd co inc corporation corp company".split())
+_CHINESE_AND_PINYIN = re.compile(r"[^\x00-\u2fff]+(?:\|[^\x00-\u2fff\[]+)?(?:\[[^\]]*\])?|\[[^\]]*\]")
 
 
 @lru_cache(maxsize=1)
@@ -66,15 +72,19 @@ def _stemmer() -> Stemmer.Stemmer:
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, str]:
     """Adjective -> place (french -> france), from the table beside this module."""
+    return {adjective: place.split()[-1] for adjective, place in _place_table() if " " not in adjective}
+
+
+@lru_cache(maxsize=1)
+def _place_table() -> tuple[tuple[str, str], ...]:
     table = (Path(__file__).parent / "data" / "demonyms.tsv").read_text(encoding="utf-8")
-    pairs = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
-    return {adjective: place.split()[-1] for adjective, place in pairs if " " not in adjective}
+    return tuple(tuple(line.split("\t")) for line in table.splitlines() if line and not line.startswith("#"))  # type: ignore[misc]
 
 
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
-    """The stems of the places in the table beside this module (france, korea, taiwan…)."""
-    return frozenset(_stemmer().stemWord(place) for place in _demonyms().values())
+    """The stems of the places in the table beside this module (france, korea, new zealand -> zealand)."""
+    return frozenset(_stemmer().stemWord(place.split()[-1]) for _, place in _place_table())
 
 
 @lru_cache(maxsize=200_000)
@@ -143,6 +153,7 @@ def _compile(source: Path) -> Dictionary:
     readings: dict[str, str] = {}
     surnames: dict[str, str] = {}
     proper: set[str] = set()
+    references: dict[str, str] = {}
     with gzip.open(source, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -165,7 +176,13 @@ def _compile(source: Path) -> Dictionary:
                 proper.add(simplified)            # CC-CEDICT capitalises the readings of proper nouns
             stems = glosses.setdefault(simplified, set())
             for sense in senses.strip().strip("/").split("/")[:MAX_DEFINITIONS]:
-                stems.update(_sense_words(sense))
+                stems.update(_sense_words(sense, proper=pinyin[0][:1].isupper() if pinyin else False))
+                reference = _REFERENCE.match(_LEADING_LABELS.sub("", sense).strip())
+                if reference:
+                    references.setdefault(simplified, reference.group(1))
+    for word, target in references.items():        # 腾讯 says only 'see 腾讯控股有限公司': it means what that means
+        if not glosses.get(word) and glosses.get(target):
+            glosses[word] = set(glosses[target])
     counts: dict[str, int] = {}
     for stems in glosses.values():
         for stem_ in stems:
@@ -174,25 +191,45 @@ def _compile(source: Path) -> Dictionary:
                       tuple(sorted(w for w in proper if len(w) >= 3)), frozenset(proper), counts)
 
 
-def _sense_words(sense: str) -> list[str]:
+def _sense_words(sense: str, proper: bool = False) -> list[str]:
     """The words of one sense that an English report of the same thing would use.
 
     'to levy (a tax)' gives levy and tax; 'Donald Trump (1946-), American business magnate' gives
     donald and trump (what follows the comma describes, it does not translate); a leading label
-    such as '(Tw) (computing)' is dropped, and so are cross-references and surnames.
+    such as '(Tw) (computing)' is dropped, and so are cross-references and surnames. A parenthesis
+    that explains ('WeChat (messaging service developed by Tencent)') is left out when keeping it
+    would make the sense too long to be a translation, and so is the place a name is in ('Xinzhou
+    district of Wuhan city' for a proper noun keeps 'Xinzhou district').
     """
     sense = _LEADING_LABELS.sub("", sense).strip()
     if sense.startswith("to "):
         sense = sense[3:]
     if not sense or _SKIPPED_SENSES.match(sense):
         return []
+    sense = _ASIDES.sub(" ", _CHINESE_AND_PINYIN.sub(" ", sense))
     found: list[str] = []
     for synonym in sense.split(",")[0].split(";"):
-        text = unicodedata.normalize("NFKC", _PARENTHESES.sub(lambda m: " " + m.group(0)[1:-1] + " ", synonym)).lower()
-        words = english_words(text)
-        if len(words) <= MAX_GLOSS_WORDS:
-            found += words
+        synonym = unicodedata.normalize("NFKC", synonym).lower()
+        if proper:
+            synonym = " ".join(w for w in _name_without_setting(synonym).split() if w not in _CORPORATE)
+        readings = [synonym, _PARENTHESES.sub(" ", synonym)]
+        if proper:        # 'hangzhou subprovincial city and capital of zhejiang': the name comes first
+            readings.append(re.split(r"\s(?:and|in|of|near|on)\s", readings[1], maxsplit=1)[0])
+        for reading in readings:
+            words = english_words(_PARENTHESES.sub(lambda m: " " + m.group(0)[1:-1] + " ", reading))
+            if len(words) <= MAX_GLOSS_WORDS:
+                found += words
+                break
     return found
+
+
+def _name_without_setting(name: str) -> str:
+    """'xinzhou district of wuhan city' -> 'xinzhou district': where a place is, is not what it is called."""
+    name = re.sub(r"\s+", " ", _PARENTHESES.sub(" ", name)).strip()
+    head, _, rest = name.partition(" of ")
+    if not rest:
+        head, _, rest = name.partition(" in ")
+    return head if rest and head.split() and head.split()[-1] in _PLACE_KINDS else name
 
 
 @dataclass

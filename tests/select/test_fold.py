@@ -166,3 +166,11 @@ def test_the_editors_fold_decisions_are_obeyed_after_the_algorithm():
     assert "split" in said["b"] and "folded by the editor" in said["c"]
     untouched, nothing = apply_decisions([[a, b], [c]], together=[["https://zzz.example/9", "https://c.example/3"]], apart=[])
     assert [{i.key for i in cl} for cl in untouched] == [{"a", "b"}, {"c"}] and nothing == {}
+
+
+def test_a_headlines_subject_is_its_first_name_not_a_places_adjective_or_the_chinese_after_it():
+    from whalewatch.select.text import lead_word
+    assert lead_word("Monica团队发布通用AI智能体Manus") == "monica"
+    assert lead_word("Chinese start-up's Manus AI agent draws comparisons") == ""
+    assert lead_word("China wins first gold medal of the Games") == "china"
+    assert lead_word("Tesla quarterly profit falls") == "tesla"

@@ -101,3 +101,4 @@ def test_a_report_naming_no_country_does_not_join_two_countries_stories():
         item("ca", "Canada bans TikTok on government-issued phones", "The transport ministry and other agencies said the app posed security risks on work devices.", hours=3),
     ])
     assert not any({"nz", "ca"} <= group or {"nz-zh", "ca"} <= group for group in found), found
+

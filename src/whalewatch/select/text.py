@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .lexicon import STOPWORDS, Lexicon, stem, to_simplified
+from .lexicon import STOPWORDS, Lexicon, place_adjectives, stem, to_simplified
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
@@ -210,10 +210,13 @@ def names(title: str, summary: str = "", proper: set[str] | frozenset[str] = fro
 
 
 def lead_word(title: str) -> str:
-    """A headline's first word as a unit, when it is capitalised and carries meaning ('Tesla', not 'The')."""
-    match = re.match(r"\s*['‘\"“]?([A-Z][\w.+-]*)(\s*[:：|])?", title)
+    """A headline's first word as a unit, when it is capitalised and carries meaning ('Tesla', not
+    'The'). A place's adjective ('Chinese start-up's agent') sets the scene; the subject follows it."""
+    match = re.match(r"\s*['‘\"“]?([A-Z](?:(?![\u2e80-\u9fff\uf900-\ufaff])[\w.+-])*)(\s*[:：|])?", title)
     if not match or match.group(2):
         return ""                       # 'Translation:', 'Exclusive:' label the piece; they are not its subject
+    if match.group(1).lower() in place_adjectives():
+        return ""
     parts = _word_parts(normalise(match.group(1)).strip(".-"))
     return parts[0] if parts else ""
 

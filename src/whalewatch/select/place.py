@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..config import Config, Section
-from .lexicon import stem
+from .lexicon import stem, to_simplified
 from .text import essay_shaped, has_cjk, keyword_regex, normalise
 
 TITLE_HIT = 3.0
@@ -22,6 +22,7 @@ class Placement:
     section: str
     score: float                # strength of the match, reused by ranking
     reasons: list[str] = field(default_factory=list)
+    specificity: int = 0        # the longest rule matched: 'data protection' says more than 'app store'
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Placer:
         self.sections = [
             _CompiledSection(
                 s,
-                [(k, keyword_regex(k)) for k in s.keywords if k.strip()],
+                [(k, keyword_regex(_comparable(k))) for k in s.keywords if k.strip()],
                 [(p, re.compile(p, re.I)) for p in s.patterns],
                 {normalise(t) for t in s.tags},
             )
@@ -63,20 +64,22 @@ class Placer:
               editor_section: str | None = None, form: str | None = None) -> Placement:
         if editor_section:
             return Placement(editor_section, FEED_DEFAULT, [f"the editor's note puts it in '{editor_section}'"])
-        title_n, body_n = normalise(title), normalise(body)
+        title_n, body_n = _comparable(title), _comparable(body)
         tag_set = {normalise(t) for t in tags}
         seen = text_stems(title_n) | text_stems(body_n)
         best: Placement | None = None
+        best_key = (0, 0)           # (rules matched, specificity): what settles a tie of scores
         for compiled in self.sections:
-            score, reasons = self._score(compiled, title_n, body_n, tag_set, seen)
+            score, reasons, specificity = self._score(compiled, title_n, body_n, tag_set, seen)
             if form and any(regex.search(form) for _, regex in compiled.keywords):
                 score += FORM_HIT
                 reasons.append(f"an {form} by its form, and the section lists '{form}' (+{FORM_HIT:g})")
             if compiled.section.id == feed_section:
                 score += FEED_DEFAULT
                 reasons.append(f"the feed's default section (+{FEED_DEFAULT:g})")
-            if score > 0 and (best is None or score > best.score):
-                best = Placement(compiled.section.id, score, reasons)
+            key = (len(reasons), specificity)
+            if score > 0 and (best is None or score > best.score or (score == best.score and key > best_key)):
+                best, best_key = Placement(compiled.section.id, score, reasons, specificity), key
         if best is not None:
             return best
         fallback = self.config.fallback_section().id
@@ -87,7 +90,8 @@ class Placer:
 
         Placing on all titles joined would count a bilingual keyword pair (Nvidia, 英伟达) twice
         and let the longest cluster win by volume; votes let the primary sources decide, and a
-        tie goes to the section matched most strongly, then to the one listed first.
+        tie goes to the section matched most strongly, then to the one matched most specifically;
+        the order sections are listed in decides only when nothing else does.
         """
         if editor_section:
             return self.place("", "", [], None, editor_section)
@@ -100,7 +104,7 @@ class Placer:
             if placement.section not in strongest or placement.score > strongest[placement.section].score:
                 strongest[placement.section] = placement
         order = {s.id: n for n, s in enumerate(self.config.sections)}
-        winner = max(votes, key=lambda s: (votes[s], strongest[s].score, -order[s]))
+        winner = max(votes, key=lambda s: (votes[s], strongest[s].score, strongest[s].specificity, -order[s]))
         chosen = strongest[winner]
         if len(reports) > 1:
             tally = ", ".join(f"{s} {v:g}" for s, v in sorted(votes.items(), key=lambda kv: -kv[1]))
@@ -109,13 +113,19 @@ class Placer:
 
     @staticmethod
     def _score(compiled: _CompiledSection, title: str, body: str, tags: set[str],
-               seen: frozenset[str] = frozenset()) -> tuple[float, list[str]]:
+               seen: frozenset[str] = frozenset()) -> tuple[float, list[str], int]:
         """Each rule scores once: in the title if it matches there, else in the text, never on words an
         earlier rule of the section already scored ('export control' and 'export controls' are one
         phrase in 'export controls fail', not two hits). A rule whose first word is in neither text
-        is not tried: most rules match nothing, and a set lookup is cheaper than a search."""
+        is not tried: most rules match nothing, and a set lookup is cheaper than a search.
+
+        Also returns how specific the section's most specific match is (its longest rule): two
+        sections that score the same are told apart by it ('Berlin data protection chief asks
+        Apple to pull DeepSeek from app stores' is about data protection more than app stores),
+        not by the order the sections are listed in."""
         score = 0.0
         reasons: list[str] = []
+        longest = 0
         taken: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
         for (label, regex), gate in zip(compiled.keywords + compiled.patterns, compiled.gates):
             if gate is not None and gate not in seen and not (has_cjk(gate) and (gate in title or gate in body)):
@@ -123,19 +133,27 @@ class Placer:
             for where, text, points in (("title", title, TITLE_HIT), ("text", body, BODY_HIT)):
                 match = _fresh_match(regex, text, taken[where])
                 if match is not None:
+                    longest = max(longest, len(label))
                     score += points
                     reasons.append(f"{where} matches '{label}' (+{points:g})")
                     break
         for tag in sorted(tags & compiled.tags):
             score += TAG_HIT
             reasons.append(f"tagged '{tag}' (+{TAG_HIT:g})")
-        return score, reasons
+            longest = max(longest, len(tag))
+        return score, reasons, longest
+
+
+def _comparable(text: str) -> str:
+    """Lower case, and Chinese in mainland Simplified: a Taiwanese report's 開源 and 晶片 meet the
+    editor's 开源 and 芯片."""
+    return normalise(to_simplified(text) if has_cjk(text) else text)
 
 
 def _gate(keyword: str) -> str | None:
     """What a text must hold for a keyword to match: the stem of its first word, or (Chinese) the
     keyword itself. A keyword starting with something else is always tried."""
-    key = normalise(keyword).strip()
+    key = _comparable(keyword).strip()
     if has_cjk(key):
         return key
     first = re.match(r"[a-z0-9]+(?=$|[^a-z0-9])", key)

@@ -1,0 +1,35 @@
+"""Placement: the editor's rules choose a section, and nothing about how the sections happen to
+be listed does."""
+
+from __future__ import annotations
+
+from whalewatch.config import parse_config
+from whalewatch.select.place import Placer
+
+SECTIONS = {
+    "models": "  - id: models\n    title: Models\n    keywords: [app store, release, 开源]\n",
+    "policy": "  - id: policy\n    title: Policy\n    keywords: [data protection, ban, 监管]\n",
+    "other": "  - id: other\n    title: Also noted\n    fallback: true\n",
+}
+
+
+def placer(order: list[str]) -> Placer:
+    text = ("briefing:\n  timezone: UTC\nsections:\n" + "".join(SECTIONS[s] for s in order) +
+            "feeds:\n  - {name: wire, url: 'https://wire.example/f'}\n")
+    return Placer(parse_config(text, "feeds.yaml"))
+
+
+def test_a_tie_between_sections_goes_to_the_more_specific_rule_whatever_their_order():
+    title = "Regulator's data protection chief asks Apple to pull the chatbot from its app store"
+    for order in (["models", "policy", "other"], ["policy", "models", "other"]):
+        placement = placer(order).place(title, "", [], None)
+        assert placement.section == "policy", (order, placement)
+    title = "Lab to release its chatbot despite a ban"
+    for order in (["models", "policy", "other"], ["policy", "models", "other"]):
+        assert placer(order).place(title, "", [], None).section == "models"
+
+
+def test_traditional_chinese_meets_the_editors_simplified_keywords():
+    placement = placer(["models", "policy", "other"]).place("金管會：加強監管該服務", "", [], None)
+    assert placement.section == "policy" and "监管" in " ".join(placement.reasons)
+    assert placer(["policy", "models", "other"]).place("月之暗面開源新模型", "", [], None).section == "models"

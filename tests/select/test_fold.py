@@ -174,3 +174,14 @@ def test_a_headlines_subject_is_its_first_name_not_a_places_adjective_or_the_chi
     assert lead_word("Chinese start-up's Manus AI agent draws comparisons") == ""
     assert lead_word("China wins first gold medal of the Games") == "china"
     assert lead_word("Tesla quarterly profit falls") == "tesla"
+
+
+def test_a_headline_naming_two_releases_meets_one_naming_the_second():
+    # 'Ernie 4.5 and Ernie X1' and '…4.5和…X1' where only X1 is read as a release name: each title's
+    # first release differs, but one names the other's, so they are not different releases.
+    from whalewatch.select.fold import NEVER, similar
+    a = item("a", "Lab launches Nova 4.5 and reasoning model Nova X1", summary="X1 matches rivals at half the price.")
+    b = item("b", "实验室发布新星大模型4.5和深度思考模型X1", summary="X1性能对标竞品，价格仅为一半。", hours=2)
+    assert similar(a, b) != NEVER
+    c = item("c", "Lab launches Nova X2 for coding", hours=3)
+    assert similar(a, c) == NEVER or similar(b, c) == NEVER

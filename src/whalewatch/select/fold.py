@@ -394,8 +394,9 @@ def _different_releases(fa: _Features, fb: _Features) -> bool:
     families), and "DeepSeek updates V3" whose summary names V3-0324 is about V3-0324: a title's
     names only contradict the other item if its whole text does not name them too.
     """
-    if fa.subject and fb.subject and release_family(fa.subject) != release_family(fb.subject):
-        return True                  # "DeepSeek releases R1" and "DeepSeek releases V3"
+    if (fa.subject and fb.subject and release_family(fa.subject) != release_family(fb.subject)
+            and release_family(fa.subject) not in fb.title_families and release_family(fb.subject) not in fa.title_families):
+        return True                  # "DeepSeek releases R1" and "DeepSeek releases V3", neither naming the other's
     for family in fa.title_families.keys() | fb.title_families.keys():
         a_unmet = _unmet(fa.title_families.get(family), fb.all_families.get(family))
         b_unmet = _unmet(fb.title_families.get(family), fa.all_families.get(family))

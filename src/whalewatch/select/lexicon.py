@@ -75,6 +75,7 @@ def _demonyms() -> dict[str, str]:
     return {adjective: place.split()[-1] for adjective, place in _place_table() if " " not in adjective}
 
 
+@lru_cache(maxsize=1)
 def place_adjectives() -> frozenset[str]:
     """french, chinese, korean: words that name a place only as an adjective."""
     return frozenset(adjective for adjective, place in _demonyms().items() if adjective != place)

@@ -33,3 +33,13 @@ def test_traditional_chinese_meets_the_editors_simplified_keywords():
     placement = placer(["models", "policy", "other"]).place("金管會：加強監管該服務", "", [], None)
     assert placement.section == "policy" and "监管" in " ".join(placement.reasons)
     assert placer(["policy", "models", "other"]).place("月之暗面開源新模型", "", [], None).section == "models"
+
+
+def test_a_report_matching_no_rule_does_not_outvote_one_that_matched():
+    from whalewatch.select.place import Report
+
+    reports = [Report("Navy tells sailors not to use the chatbot in any capacity", "An email cited security concerns.", [], None, 5.0),
+               Report("Navy bans use of the chatbot", "", [], None, 0.5)]
+    assert placer(["models", "policy", "other"]).place_story(reports).section == "policy"
+    nothing = [Report("Navy tells sailors not to use the chatbot", "", [], None, 5.0)]
+    assert placer(["models", "policy", "other"]).place_story(nothing).section == "other"

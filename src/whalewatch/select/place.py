@@ -97,9 +97,12 @@ class Placer:
             return self.place("", "", [], None, editor_section)
         votes: dict[str, float] = {}
         strongest: dict[str, Placement] = {}
-        for report in reports:
-            placement = self.place(report.title, report.summary, report.tags, report.feed_section,
-                                   form="essay" if essay_shaped(report.title) else None)
+        placements = [self.place(report.title, report.summary, report.tags, report.feed_section,
+                                 form="essay" if essay_shaped(report.title) else None) for report in reports]
+        matched = any(p.score > 0 for p in placements)
+        for report, placement in zip(reports, placements):
+            if matched and placement.score == 0:
+                continue             # matching no rule is no evidence: it does not outvote a report that matched one
             votes[placement.section] = votes.get(placement.section, 0.0) + max(report.weight, MIN_VOTE)
             if placement.section not in strongest or placement.score > strongest[placement.section].score:
                 strongest[placement.section] = placement
@@ -108,7 +111,9 @@ class Placer:
         chosen = strongest[winner]
         if len(reports) > 1:
             tally = ", ".join(f"{s} {v:g}" for s, v in sorted(votes.items(), key=lambda kv: -kv[1]))
-            chosen = Placement(winner, chosen.score, chosen.reasons + [f"{len(reports)} reports voted by feed weight: {tally}"])
+            silent = sum(1 for p in placements if matched and p.score == 0)
+            heard = f"{len(reports) - silent} of {len(reports)} reports (the others matched no rule)" if silent else f"{len(reports)} reports"
+            chosen = Placement(winner, chosen.score, chosen.reasons + [f"{heard} voted by feed weight: {tally}"])
         return chosen
 
     @staticmethod

@@ -312,7 +312,7 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     for w in f.title:
         vector[w] = vector.get(w, 0.0) + 2 * weights.get(w, 1.0)
     f.squares = {w: v * v for w, v in vector.items()}
-    f.units = frozenset(vector)
+    f.units = f.expanded if len(f.expanded) == len(vector) else frozenset(vector)   # no glosses: one set serves both
     f.norm = sum(f.squares.values())
     f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice
 

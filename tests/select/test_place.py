@@ -24,6 +24,7 @@ def test_a_tie_between_sections_goes_to_the_more_specific_rule_whatever_their_or
     for order in (["models", "policy", "other"], ["policy", "models", "other"]):
         placement = placer(order).place(title, "", [], None)
         assert placement.section == "policy", (order, placement)
+        assert "tied with 'models' at 3" in placement.reasons[-1]
     title = "Lab to release its chatbot despite a ban"
     for order in (["models", "policy", "other"], ["policy", "models", "other"]):
         assert placer(order).place(title, "", [], None).section == "models"

@@ -121,7 +121,8 @@ class Placer:
         if len(reports) > 1:
             tally = ", ".join(f"{s} {v:g}" for s, v in sorted(votes.items(), key=lambda kv: -kv[1]))
             silent = sum(1 for p in placements if matched and p.score == 0)
-            heard = f"{len(reports) - silent} of {len(reports)} reports (the others matched no rule)" if silent else f"{len(reports)} reports"
+            others = "the other matched" if silent == 1 else "the others matched"
+            heard = f"{len(reports) - silent} of {len(reports)} reports ({others} no rule)" if silent else f"{len(reports)} reports"
             chosen = Placement(winner, chosen.score, chosen.reasons + [f"{heard} voted by feed weight: {tally}"])
         return chosen
 

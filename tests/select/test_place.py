@@ -7,7 +7,8 @@ from whalewatch.config import parse_config
 from whalewatch.select.place import Placer
 
 SECTIONS = {
-    "models": "  - id: models\n    title: Models\n    keywords: [app store, release, 开源]\n",
+    "models": "  - id: models\n    title: Models\n    keywords: [app store, release, 开源]\n"
+              "    patterns: ['(?:open|closed|public|released) weights?']\n",
     "policy": "  - id: policy\n    title: Policy\n    keywords: [data protection, ban, 监管]\n",
     "other": "  - id: other\n    title: Also noted\n    fallback: true\n",
 }
@@ -44,3 +45,9 @@ def test_a_report_matching_no_rule_does_not_outvote_one_that_matched():
     assert placer(["models", "policy", "other"]).place_story(reports).section == "policy"
     nothing = [Report("Navy tells sailors not to use the chatbot", "", [], None, 5.0)]
     assert placer(["models", "policy", "other"]).place_story(nothing).section == "other"
+
+
+def test_a_pattern_is_as_specific_as_the_text_it_matched_not_as_long_as_it_is_to_write():
+    title = "Data protection office reviews open weights"
+    for order in (["models", "policy", "other"], ["policy", "models", "other"]):
+        assert placer(order).place(title, "", [], None).section == "policy"

@@ -22,7 +22,7 @@ class Placement:
     section: str
     score: float                # strength of the match, reused by ranking
     reasons: list[str] = field(default_factory=list)
-    specificity: int = 0        # the longest rule matched: 'data protection' says more than 'app store'
+    specificity: int = 0        # the longest keyword matched: 'data protection' says more than 'app store'
 
 
 @dataclass
@@ -134,7 +134,8 @@ class Placer:
         phrase in 'export controls fail', not two hits). A rule whose first word is in neither text
         is not tried: most rules match nothing, and a set lookup is cheaper than a search.
 
-        Also returns how specific the section's most specific match is (its longest rule): two
+        Also returns how specific the section's most specific match is (its longest keyword, or for
+        a pattern the text it matched: a regular expression is not specific for being long): two
         sections that score the same are told apart by it ('Berlin data protection chief asks
         Apple to pull DeepSeek from app stores' is about data protection more than app stores),
         not by the order the sections are listed in."""
@@ -142,13 +143,14 @@ class Placer:
         reasons: list[str] = []
         longest = 0
         taken: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
-        for (label, regex), gate in zip(compiled.keywords + compiled.patterns, compiled.gates):
+        for number, ((label, regex), gate) in enumerate(zip(compiled.keywords + compiled.patterns, compiled.gates)):
             if gate is not None and gate not in seen and not (has_cjk(gate) and (gate in title or gate in body)):
                 continue
             for where, text, points in (("title", title, TITLE_HIT), ("text", body, BODY_HIT)):
                 match = _fresh_match(regex, text, taken[where])
                 if match is not None:
-                    longest = max(longest, len(label))
+                    pattern = number >= len(compiled.keywords)
+                    longest = max(longest, len(match.group(0)) if pattern else len(label))
                     score += points
                     reasons.append(f"{where} matches '{label}' (+{points:g})")
                     break

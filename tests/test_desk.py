@@ -3,9 +3,11 @@ the rebuilt page checked after a reload; and a write from anywhere else refused.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -148,8 +150,21 @@ def test_a_write_from_another_origin_or_without_the_token_is_refused(preview, pa
     assert status == 400 and "not an http(s) address" in reply["message"]
     status, reply = post(url, {"action": "move", "story": target, "value": "../../etc"}, {"X-Whalewatch-Token": token})
     assert status == 400 and "no section" in reply["message"]
+    assert raw_post(url, token, "Content-Length", "lots") == (400, "the request has no valid Content-Length")
     status, ok = post(url, pin, {"X-Whalewatch-Token": token, "Origin": url.rstrip("/")})
     assert status == 200 and ok["ok"]
+
+
+def raw_post(url: str, token: str, header: str, value: str) -> tuple[int, str]:
+    """A POST with one header as a hostile client writes it, which urllib would not send."""
+    host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    connection.putrequest("POST", f"/desk/{WEEK}/act")
+    for name, text in (("X-Whalewatch-Token", token), ("Content-Type", "application/json"), (header, value)):
+        connection.putheader(name, text)
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())["message"]
 
 
 def test_approve_and_hold_from_the_desk(preview, page):  # noqa: F811

@@ -3,7 +3,7 @@ a proof to the editors only, an unapproved issue not sent, an approved one sent 
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from whalewatch.config import load_edition
@@ -16,7 +16,7 @@ from tests.test_schedule import scheduled_edition
 
 READERS = [f"reader{n}@example.org" for n in range(3)]
 EDITORS = ["editor@example.org", "deputy@example.org"]
-WEEK = latest_complete_week(__import__("datetime").datetime.now(timezone.utc), timezone.utc)
+WEEK = latest_complete_week(datetime.now(timezone.utc), timezone.utc)
 START, _ = WEEK.window(timezone.utc)
 SUNDAY_EVENING = START + timedelta(days=6, hours=18)      # the draft job's time
 MONDAY_MORNING = START + timedelta(days=7, hours=7)       # the publish job's time
@@ -109,8 +109,8 @@ def test_the_schedule_shows_the_draft_job_and_the_review_rule(tmp_path, smtp_env
     config = make_edition(tmp_path / "ed")
     shown = run_cli("--config", str(config), "schedule", "--show").stdout
     assert "draft" in shown and "0 18 * * sun" in shown and "only if approved" in shown
-    bad = run_cli("--config", str(config), "check", check=False)
-    assert bad.returncode == 0, bad.stderr
+    valid = run_cli("--config", str(config), "check", check=False)
+    assert valid.returncode == 0, valid.stderr
     config.write_text(config.read_text().replace("review: required", "review: sometimes"))
     refused = run_cli("--config", str(config), "check", check=False)
     assert refused.returncode != 0 and "review" in refused.stderr + refused.stdout

@@ -135,6 +135,16 @@ def desk_file(edition: Edition, kind: str, key: str) -> Path:
     return path
 
 
+def dropped_this_week(edition: Edition, week: str) -> list[str]:
+    """The addresses the desk dropped from this week, so the page can offer to restore them."""
+    dropped = []
+    for path in sorted((edition.notes_dir / "desk").glob("story-*.md")):
+        meta, _ = read_desk_note(path)
+        if meta.get("exclude") and str(meta.get("week")) == week and meta.get("url"):
+            dropped.append(str(meta["url"]))
+    return dropped
+
+
 def read_desk_note(path: Path) -> tuple[dict[str, Any], str]:
     if not path.is_file():
         return {}, ""

@@ -145,7 +145,6 @@ def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, w
     return BuildReport(issue, problems + renderer.problems, folder, files, dropped)
 
 
-
 def write_note_pages(edition: Edition, renderer: Renderer) -> None:
     """Background pages and essays in full, beside the issues that link to them."""
     pages = pages_of(read_notes(edition.notes_dir, edition.tz).notes, edition.config.briefing.timezone)

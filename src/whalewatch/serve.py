@@ -70,7 +70,6 @@ TOOLBAR = """<div id="whalewatch-preview" style="position:sticky;top:0;z-index:9
 background:#1d232b;color:#e8edf2;padding:4px 12px">preview · <strong>%s</strong> · %s · <a style="color:#9cc7ff" href="/">all weeks</a></div>"""
 
 
-
 @dataclass
 class Page:
     status: int
@@ -168,7 +167,7 @@ class Preview:
 
     def desk(self, week_text: str) -> Page:
         """The editor's desk for a week: always built fresh, since it is where the week is changed."""
-        from .desk import desk_page, read_desk_note, worklist
+        from .desk import desk_page, dropped_this_week, worklist
         from .review import state_of
 
         generation = self.generation
@@ -183,12 +182,8 @@ class Preview:
         if self.edition.store_path.exists():
             with Store(self.edition.store_path) as store:
                 state = state_of(store, str(week))[0] or ""
-        dropped = []
-        for path in sorted((self.edition.notes_dir / "desk").glob("story-*.md")):
-            meta, _ = read_desk_note(path)
-            if meta.get("exclude") and str(meta.get("week")) == str(week) and meta.get("url"):
-                dropped.append(str(meta["url"]))
-        body = desk_page(self.edition, issue, worklist(self.edition, issue, problems, self.now()), self.token, state, dropped)
+        body = desk_page(self.edition, issue, worklist(self.edition, issue, problems, self.now()), self.token, state,
+                         dropped_this_week(self.edition, str(week)))
         return Page(200, body.encode("utf-8"), "text/html; charset=utf-8")
 
     def desk_action(self, week_text: str, request: dict) -> tuple[int, bytes]:
@@ -458,7 +453,10 @@ def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
             refusal = self._refusal()
             if refusal:
                 return self._reply(403, json_reply(False, refusal))
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = self.headers.get("Content-Length") or "0"
+            if not declared.isdigit():
+                return self._reply(400, json_reply(False, "the request has no valid Content-Length"))
+            length = int(declared)
             if length > 100_000:
                 return self._reply(413, json_reply(False, "request too large"))
             try:

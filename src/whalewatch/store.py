@@ -381,8 +381,11 @@ def _address_key(item: Item) -> str:
 
 
 def _updatable(item: Item) -> tuple:
-    return (item.title, item.summary_html, item.summary_text, item.author,
-            json.dumps(item.tags, ensure_ascii=False) if item.tags else "[]")
+    return item.title, item.summary_html, item.summary_text, item.author, _tags_json(item.tags)
+
+
+def _tags_json(tags: list[str]) -> str:
+    return json.dumps(tags, ensure_ascii=False) if tags else "[]"
 
 
 def _stored_addresses(db: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
@@ -400,8 +403,7 @@ def _insert_items(db: sqlite3.Connection, items: list[Item]) -> int:
     seen = {moment: _iso(moment) for moment in {i.first_seen for i in items}}     # one moment for a whole feed
     rows = [
         (i.key, i.feed, i.url, i.canonical_url, i.guid, i.title, i.summary_html, i.summary_text, i.author,
-         _iso(i.published), seen[i.first_seen], _iso(i.date), i.date_note, i.language,
-         json.dumps(i.tags, ensure_ascii=False) if i.tags else "[]")
+         _iso(i.published), seen[i.first_seen], _iso(i.date), i.date_note, i.language, _tags_json(i.tags))
         for i in items
     ]
     before = db.total_changes

@@ -306,12 +306,7 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
         story.reasons.append(f"folded {len(cluster)} items from {len(seen_sources)} sources")
     if primary.date_note:
         story.reasons.append(f"date: {primary.date_note}")
-    headline = next((n.headline for n in notes if n.headline), "")
-    if headline:
-        story.title = headline
-    translated = next((n.translated_title for n in notes if n.translated_title), "")
-    if translated:
-        story.original_title, story.title = story.title, translated
+    _retitle(story, notes)
     for note in notes:
         story.data.update(note.data)
     return story
@@ -350,13 +345,7 @@ def _by_address(notes: list[Note], excluded: set[str]) -> list[tuple[Note, list[
 def _amend(story: Story, notes: list[Note], config: Config, problems: list[Problem]) -> None:
     if not notes:
         return
-    headline = next((n.headline for n in notes if n.headline), "")
-    if headline:
-        story.title = headline
-    translated = next((n.translated_title for n in notes if n.translated_title), "")
-    if translated:
-        story.original_title = story.original_title or story.title
-        story.title = translated
+    _retitle(story, notes)
     story.pinned = story.pinned or any(n.pin for n in notes)
     section = _editor_section(notes, config, problems)
     if section:
@@ -364,6 +353,18 @@ def _amend(story: Story, notes: list[Note], config: Config, problems: list[Probl
         story.reasons.append(f"the editor's note puts it in '{section}'")
     story.notes += [StoryNote(_images_allowed(n.body_html, config), n.body_text, n.path) for n in notes if n.body_text.strip()]
     story.score += sum(n.priority for n in notes)
+
+
+def _retitle(story: Story, notes: list[Note]) -> None:
+    """The editor's headline replaces the feed's title; a translated title is shown with the
+    title it translates kept as the original."""
+    headline = next((n.headline for n in notes if n.headline), "")
+    if headline:
+        story.title = headline
+    translated = next((n.translated_title for n in notes if n.translated_title), "")
+    if translated:
+        story.original_title = story.original_title or story.title
+        story.title = translated
 
 
 def _pick_item(note: Note) -> Item:

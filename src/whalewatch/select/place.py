@@ -67,9 +67,7 @@ class Placer:
         title_n, body_n = _comparable(title), _comparable(body)
         tag_set = {normalise(t) for t in tags}
         seen = text_stems(title_n) | text_stems(body_n)
-        best: Placement | None = None
-        best_key = (0, 0)           # (rules matched, specificity): what settles a tie of scores
-        tied: list[str] = []        # sections that scored as much as the one chosen
+        matched: list[tuple[float, tuple[int, int], Placement]] = []
         for compiled in self.sections:
             score, reasons, specificity = self._score(compiled, title_n, body_n, tag_set, seen)
             if form and any(regex.search(form) for _, regex in compiled.keywords):
@@ -78,17 +76,13 @@ class Placer:
             if compiled.section.id == feed_section:
                 score += FEED_DEFAULT
                 reasons.append(f"the feed's default section (+{FEED_DEFAULT:g})")
-            key = (len(reasons), specificity)
-            if score > 0 and best is not None and score == best.score:
-                tied.append(best.section if key > best_key else compiled.section.id)
-            elif score > 0 and (best is None or score > best.score):
-                tied = []
-            if score > 0 and (best is None or score > best.score or (score == best.score and key > best_key)):
-                best, best_key = Placement(compiled.section.id, score, reasons, specificity), key
-        if best is not None:
-            others = [t for t in dict.fromkeys(tied) if t != best.section]
-            if others:
-                best.reasons.append(f"tied with {', '.join(repr(o) for o in others)} at {best.score:g}: "
+            if score > 0:          # a tie of scores goes to more rules matched, then the more specific rule
+                matched.append((score, (len(reasons), specificity), Placement(compiled.section.id, score, reasons, specificity)))
+        if matched:
+            top, _, best = max(matched, key=lambda m: (m[0], m[1]))     # max keeps the first listed of equals
+            tied = [p.section for score, _, p in matched if score == top and p is not best]
+            if tied:
+                best.reasons.append(f"tied with {', '.join(repr(t) for t in tied)} at {top:g}: "
                                     "more rules matched, or a more specific one, decide")
             return best
         fallback = self.config.fallback_section().id

@@ -44,8 +44,9 @@ _ISO_DATE = re.compile(r"(?<!\d)(20\d{2})-(\d{2})-(\d{2})(?!\d)")
 _EMBED = re.compile(r"!\[\[([^\]]+)\]\]")
 _WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\b(https?://[^\s<>()\[\]\"']+[^\s<>()\[\].,;:!?\"'])")
-_KNOWN = {"title", "date", "published_at", "published", "lang", "language", "headline", "together", "apart", "week", "url", "urls", "section", "tags", "priority", "kind", "pin", "exclude",
-          "translated_title", "title_en", "continues", "source", "aliases", "subject"}
+_KNOWN = {"title", "date", "published_at", "published", "lang", "language", "headline", "together", "apart", "week",
+          "url", "urls", "section", "tags", "priority", "kind", "pin", "exclude", "translated_title", "title_en",
+          "continues", "source", "aliases", "subject"}
 _COMMENT = re.compile(r"%%.*?%%", re.S)
 _HIGHLIGHT = re.compile(r"(?<![=\w])==(?=\S)([^=\n]{1,500}?)(?<=\S)==(?!=)")
 _CALLOUT = re.compile(r"^(\s*>\s*)\[!([A-Za-z-]+)\][+-]?[ \t]*(.*)$", re.M)

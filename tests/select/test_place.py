@@ -51,3 +51,18 @@ def test_a_pattern_is_as_specific_as_the_text_it_matched_not_as_long_as_it_is_to
     title = "Data protection office reviews open weights"
     for order in (["models", "policy", "other"], ["policy", "models", "other"]):
         assert placer(order).place(title, "", [], None).section == "policy"
+
+
+def test_a_keyword_is_found_wherever_it_starts_a_word_and_nowhere_else():
+    place = placer(["models", "policy", "other"]).place
+    assert place("Urban planners meet", "The ban-ner was red; bandwidth rose.", [], None).section == "other"
+    # 'ban' inside 'urban', 'banner', 'bandwidth' is no ban; the second 'bans' here is one
+    found = place("Urban bandwidth report", "Officials said the city bans it.", [], None)
+    assert found.section == "policy" and found.reasons[0] == "text matches 'ban' (+1)"
+    # a keyword whose first occurrence an earlier rule of the section took still scores at its next one
+    chips = Placer(parse_config("briefing:\n  timezone: UTC\nsections:\n  - id: chips\n    title: Chips\n"
+                                "    keywords: [export controls, export]\n  - id: other\n    title: Other\n    fallback: true\n"
+                                "feeds:\n  - {name: wire, url: 'https://wire.example/f'}\n", "feeds.yaml"))
+    assert chips.place("", "New export controls fail", [], None).score == 1
+    assert chips.place("", "New export controls fail to stop exports", [], None).score == 2
+    assert place("央行加强监管", "", [], None).section == "policy"

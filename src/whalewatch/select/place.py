@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from ..config import Config, Section
-from .lexicon import stem, to_simplified
+from .lexicon import to_simplified
 from .text import essay_shaped, has_cjk, keyword_regex, normalise
 
 TITLE_HIT = 3.0
@@ -42,7 +44,17 @@ class _CompiledSection:
     keywords: list[tuple[str, re.Pattern[str]]]
     patterns: list[tuple[str, re.Pattern[str]]]
     tags: set[str]
-    gates: list[str | None] = field(default_factory=list)   # per rule: what a text must hold for it to be tried
+    rules: list[_Rule] = field(default_factory=list)                  # keywords, then patterns
+    untested: list[int] = field(default_factory=list)                 # rules tried on every text (no gate)
+    by_gate: dict[str, list[int]] = field(default_factory=dict)       # gate -> the rules it lets be tried
+
+
+@dataclass(frozen=True)
+class _Rule:
+    label: str                  # as the editor wrote it
+    regex: re.Pattern[str]
+    gate: str | None            # what a text must hold for the rule to be tried
+    pattern: bool
 
 
 class Placer:
@@ -57,8 +69,31 @@ class Placer:
             )
             for s in config.sections
         ]
+        self._gates = ahocorasick.Automaton()
         for compiled in self.sections:
-            compiled.gates = [_gate(k) for k, _ in compiled.keywords] + [None for _ in compiled.patterns]
+            compiled.rules = ([_Rule(label, regex, _gate(label), False) for label, regex in compiled.keywords]
+                              + [_Rule(label, regex, None, True) for label, regex in compiled.patterns])
+            for index, rule in enumerate(compiled.rules):
+                if rule.gate is None:
+                    compiled.untested.append(index)
+                else:
+                    compiled.by_gate.setdefault(rule.gate, []).append(index)
+                    self._gates.add_word(rule.gate, rule.gate)
+        if len(self._gates):
+            self._gates.make_automaton()
+
+    def _held(self, text: str) -> dict[str, list[int]]:
+        """Where in a text each gate starts, all found in one pass over it: an edition lists
+        hundreds of keywords, and searching a large week's reports for each one took seconds.
+        A keyword is then tried only where its gate is; an English one only where a word starts
+        (a keyword never matches inside a word: 'ai' is not in 'said')."""
+        found: dict[str, list[int]] = {}
+        if text and len(self._gates):
+            for end, gate in self._gates.iter(text):
+                start = end - len(gate) + 1
+                if start == 0 or not text[start - 1].isascii() or not text[start - 1].isalnum() or not gate.isascii():
+                    found.setdefault(gate, []).append(start)
+        return found
 
     def place(self, title: str, body: str, tags: list[str], feed_section: str | None,
               editor_section: str | None = None, form: str | None = None) -> Placement:
@@ -66,10 +101,13 @@ class Placer:
             return Placement(editor_section, FEED_DEFAULT, [f"the editor's note puts it in '{editor_section}'"])
         title_n, body_n = _comparable(title), _comparable(body)
         tag_set = {normalise(t) for t in tags}
-        seen = text_stems(title_n) | text_stems(body_n)
+        held = (self._held(title_n), self._held(body_n))
+        gates = held[0].keys() | held[1].keys()
         matched: list[tuple[float, tuple[int, int], Placement]] = []
         for compiled in self.sections:
-            score, reasons, specificity = self._score(compiled, title_n, body_n, tag_set, seen)
+            tried = compiled.untested + [i for gate in gates if gate in compiled.by_gate for i in compiled.by_gate[gate]]
+            score, reasons, specificity = (self._score(compiled, title_n, body_n, tag_set, held, sorted(tried))
+                                           if tried or tag_set & compiled.tags else (0.0, [], 0))
             if form and any(regex.search(form) for _, regex in compiled.keywords):
                 score += FORM_HIT
                 reasons.append(f"an {form} by its form, and the section lists '{form}' (+{FORM_HIT:g})")
@@ -122,11 +160,11 @@ class Placer:
 
     @staticmethod
     def _score(compiled: _CompiledSection, title: str, body: str, tags: set[str],
-               seen: frozenset[str] = frozenset()) -> tuple[float, list[str], int]:
+               held: tuple[dict[str, list[int]], dict[str, list[int]]], tried: list[int]) -> tuple[float, list[str], int]:
         """Each rule scores once: in the title if it matches there, else in the text, never on words an
         earlier rule of the section already scored ('export control' and 'export controls' are one
-        phrase in 'export controls fail', not two hits). A rule whose first word is in neither text
-        is not tried: most rules match nothing, and a set lookup is cheaper than a search.
+        phrase in 'export controls fail', not two hits). Only the rules ``tried`` are, each only on a
+        text that holds its gate (``held``, for the title and the text): most rules match nothing.
 
         Also returns how specific the section's most specific match is (its longest keyword, or for
         a pattern the text it matched: a regular expression is not specific for being long): two
@@ -137,16 +175,15 @@ class Placer:
         reasons: list[str] = []
         longest = 0
         taken: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
-        for number, ((label, regex), gate) in enumerate(zip(compiled.keywords + compiled.patterns, compiled.gates)):
-            if gate is not None and gate not in seen and not (has_cjk(gate) and (gate in title or gate in body)):
-                continue
-            for where, text, points in (("title", title, TITLE_HIT), ("text", body, BODY_HIT)):
-                match = _fresh_match(regex, text, taken[where])
+        for rule in (compiled.rules[i] for i in tried):       # in the order the editor listed them
+            for where, text, points, starts in (("title", title, TITLE_HIT, held[0]), ("text", body, BODY_HIT, held[1])):
+                if rule.gate is not None and rule.gate not in starts:
+                    continue
+                match = _fresh_match(rule.regex, text, taken[where], starts.get(rule.gate) if rule.gate else None)
                 if match is not None:
-                    pattern = number >= len(compiled.keywords)
-                    longest = max(longest, len(match.group(0)) if pattern else len(label))
+                    longest = max(longest, len(match.group(0)) if rule.pattern else len(rule.label))
                     score += points
-                    reasons.append(f"{where} matches '{label}' (+{points:g})")
+                    reasons.append(f"{where} matches '{rule.label}' (+{points:g})")
                     break
         for tag in sorted(tags & compiled.tags):
             score += TAG_HIT
@@ -162,24 +199,32 @@ def _comparable(text: str) -> str:
 
 
 def _gate(keyword: str) -> str | None:
-    """What a text must hold for a keyword to match: the stem of its first word, or (Chinese) the
-    keyword itself. A keyword starting with something else is always tried."""
+    """Text a report must hold for a keyword to match: the keyword's first word as written (its
+    regex matches it literally, with a suffix at most), or a Chinese keyword whole. A keyword
+    that starts with something else is always tried."""
     key = _comparable(keyword).strip()
     if has_cjk(key):
         return key
-    first = re.match(r"[a-z0-9]+(?=$|[^a-z0-9])", key)
-    return stem(first.group(0)) if first else None
+    first = re.match(r"[a-z0-9]+", key)
+    return first.group(0) if first else None
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def text_stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in _WORD.findall(text))
-
-
-def _fresh_match(regex: re.Pattern[str], text: str, taken: list[tuple[int, int]]) -> re.Match[str] | None:
-    """A match that does not overlap words an earlier keyword of the section already scored."""
+def _fresh_match(regex: re.Pattern[str], text: str, taken: list[tuple[int, int]],
+                 starts: list[int] | None = None) -> re.Match[str] | None:
+    """A match that does not overlap words an earlier keyword of the section already scored; a
+    keyword's is looked for only where its gate starts (``starts``), a pattern's anywhere."""
+    if starts is not None:
+        for start in starts:
+            match = regex.match(text, start)
+            if match is not None and not any(match.start() < end and begin < match.end() for begin, end in taken):
+                taken.append(match.span())
+                return match
+        return None
+    first = regex.search(text)
+    if first is None or not taken:           # the common cases: no match, or nothing scored yet
+        if first is not None:
+            taken.append(first.span())
+        return first
     for match in regex.finditer(text):
         if not any(match.start() < end and start < match.end() for start, end in taken):
             taken.append(match.span())

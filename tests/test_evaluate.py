@@ -63,4 +63,4 @@ def test_labelled_news_pairs_beyond_the_beat_fold_across_languages(labelled):
     assert set(results) == {"en-en", "zh-zh", "zh-en"}
     assert results["zh-en"].recall >= 0.9 and results["zh-zh"].recall >= 0.9 and results["en-en"].recall >= 0.8
     wrong = sum(r.different_folded for r in results.values()) / sum(r.different for r in results.values())
-    assert wrong <= 0.12, [t for r in results.values() for t in r.wrong]   # 3 of 25 when every pair shares one week
+    assert wrong <= 0.10, [t for r in results.values() for t in r.wrong]   # 3 of 32 when every pair shares one week

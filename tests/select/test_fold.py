@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from whalewatch.model import Item
 from whalewatch.select.fold import fold
 from whalewatch.urls import canonical_url
@@ -185,3 +187,34 @@ def test_a_headline_naming_two_releases_meets_one_naming_the_second():
     assert similar(a, b) != NEVER
     c = item("c", "Lab launches Nova X2 for coding", hours=3)
     assert similar(a, c) == NEVER or similar(b, c) == NEVER
+
+
+def test_a_report_that_mentions_anothers_event_only_as_background_scores_lower_with_it(monkeypatch):
+    from whalewatch.select import fold as folding
+    release = item("release", "Velmar begins pumping treated water from its Orvik reactor into the sea",
+                   summary="The operator started the first release of diluted water from the plant on Thursday.")
+    second = item("second", "Orvik plant operator starts releasing treated water into the sea", hours=2, feed="g",
+                  summary="Velmar said the first batch of diluted water would be released over 17 days.")
+    ban = item("ban", "Customs suspends all seafood imports from Velmar", hours=3, feed="h",
+               summary="Officials cited the treated water now flowing from the Orvik reactor.")
+    scores = folding.similar(release, second), folding.similar(release, ban)
+    monkeypatch.setattr(folding, "UNMET_HEADLINE", 1.0)
+    # nothing the ban's title says happened is in the release report; both titles of the release meet
+    assert scores[1] == pytest.approx(folding.similar(release, ban) * 0.7)
+    assert scores[0] == pytest.approx(folding.similar(release, second))
+
+
+def test_a_short_form_of_a_headlines_subject_is_the_same_subject():
+    from whalewatch.select.fold import Thresholds, similar
+    a = item("a", "Federal Reserve cuts interest rates by half a percentage point",
+             summary="The central bank lowered its benchmark rate, its first cut in four years.")
+    b = item("b", "Fed makes jumbo rate cut as inflation cools", hours=2,
+             summary="The half-point move was meant to keep the labour market strong.")
+    assert similar(a, b) >= Thresholds().pair
+
+
+def test_a_relative_clause_is_not_commentary():
+    from whalewatch.select.text import essay_shaped
+    assert not essay_shaped("R1 costs US$0.55 per million tokens, a fraction of what rivals charge")
+    assert essay_shaped("R1-Zero and what reinforcement learning alone can teach a model")
+    assert essay_shaped("Why the chip rules failed")

@@ -38,6 +38,7 @@ NEVER = -1.0                 # the score of two items that cannot be one event, 
 DISTINCT_NAMES = 0.35        # the weight left to wording when each item names someone the other does not
 DIFFERENT_PLACES = 0.25      # ... and when their titles name different countries, neither naming the other's
 ESSAY_AND_REPORT = 0.25      # ... and when one is commentary (a question, "Interview:") and the other a report
+UNMET_HEADLINE = 0.7         # ... and when what one title says happened is nowhere in the other report
 ALL_PAIRS_BELOW = 300        # a week smaller than this compares every pair; a larger one uses candidates
 CANDIDATES_PER_ITEM = 6      # in a large week, the most alike items each item is compared with
 _MIN_DOCUMENTS = 30          # IDF is computed as if a week had at least this many items
@@ -73,6 +74,7 @@ class _Features:
     squares: dict[str, float] = field(default_factory=dict)  # unit -> its weight squared, once the week's IDF is known
     units: frozenset[str] = frozenset()
     norm: float = 0.0
+    headline: frozenset[str] = frozenset()  # what the title says happened: its words but names and places
 
 
 @dataclass
@@ -314,6 +316,7 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     f.squares = {w: v * v for w, v in vector.items()}
     f.units = f.expanded if len(f.expanded) == len(vector) else frozenset(vector)   # no glosses: one set serves both
     f.norm = sum(f.squares.values())
+    f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places and not f.glosses.get(u, frozenset()) & f.places)
     f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice
 
 
@@ -366,9 +369,18 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
         value *= DIFFERENT_PLACES    # Italy blocks DeepSeek, Australia bans it: two governments, two stories
     if (_unmet_names(fa, fb) and _unmet_names(fb, fa)) or _different_subjects(fa, fb):
         value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
+    if _headline_unmet(fa, fb) or _headline_unmet(fb, fa):
+        value *= UNMET_HEADLINE      # 'Customs halts Japanese seafood' beside 'Japan starts releasing Fukushima water'
     if fa.essay != fb.essay:
         value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
     return value
+
+
+def _headline_unmet(fa: _Features, fb: _Features) -> bool:
+    """Nothing a title says happened (its words, names and places aside) is anywhere in the other
+    report. Two reports of one event share at least a word of it; a report that mentions the
+    other's event only as background (the seafood ban's 'after the Fukushima discharge') does not."""
+    return bool(fa.headline) and not any(_met(u, fa, fb) for u in fa.headline)
 
 
 def _different_places(fa: _Features, fb: _Features) -> bool:
@@ -378,9 +390,11 @@ def _different_places(fa: _Features, fb: _Features) -> bool:
 
 def _different_subjects(fa: _Features, fb: _Features) -> bool:
     """'Alphabet quarterly revenue beats…' and 'Tesla quarterly profit falls…': headlines open with
-    their subject; two that open with different ones, neither named by the other, are two stories."""
-    return (bool(fa.lead_word) and bool(fb.lead_word) and fa.lead_word != fb.lead_word
-            and fa.lead_word not in fb.expanded and fb.lead_word not in fa.expanded)
+    their subject; two that open with different ones, neither named by the other, are two stories.
+    One that begins the other is its short form ('Fed' and 'Federal Reserve')."""
+    a, b = fa.lead_word, fb.lead_word
+    return (bool(a) and bool(b) and not a.startswith(b) and not b.startswith(a)
+            and a not in fb.expanded and b not in fa.expanded)
 
 
 def _unmet_names(fa: _Features, fb: _Features) -> bool:

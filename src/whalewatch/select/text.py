@@ -226,7 +226,7 @@ _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[\w,;’'\)] )([A-Z][\w+-]*)")
 
 _ESSAY = re.compile(
     r"(^|[:：]\s*)(what|how|why|did|does|do|is|are|can|could|should|will|would|who|when|where)\b|\?\s*$|？"
-    r"|\b(and|on|of) (what|how|why)\b"
+    r"|\b(and|on) (what|how|why)\b"
     r"|^(long read|interview|opinion|analysis|essay|explainer|commentary|podcast|q&a)\s*[:：]|解读|分析|评论|访谈|观点", re.I)
 
 

@@ -102,3 +102,12 @@ def test_a_report_naming_no_country_does_not_join_two_countries_stories():
     ])
     assert not any({"nz", "ca"} <= group or {"nz-zh", "ca"} <= group for group in found), found
 
+
+
+def test_a_name_the_segmenter_does_not_know_stays_one_word():
+    # jieba knows neither 讯飞 nor 昇腾 and cuts each into loose characters; joined, they are words
+    # two Chinese reports can meet on, while the function words around them stay out.
+    words = [w.text for w in Lexicon().words("科大讯飞发布星火大模型")]
+    assert "讯飞" in words and "发布" in words
+    assert "昇腾" in [w.text for w in Lexicon().words("华为昇腾芯片")]
+    assert [w.text for w in Lexicon().words("他说将在明年推出")] == ["推出"]

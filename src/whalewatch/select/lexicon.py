@@ -37,6 +37,8 @@ MAX_GLOSS_WORDS = 6                            # a longer definition is an expla
 _SKIPPED_TAGS = frozenset("u uj ul uz ud ug uv p c r rr rz d q x w y e o zg f t tg m mq".split())
 PROPER_TAGS = frozenset("nr nrfg nrt ns nt".split())   # jieba's nz ("other proper noun") is too loose to trust
 _NAME_TAGS = frozenset("nr nrfg nrt".split())
+_UNKNOWN_TAG = "nz"          # characters the segmenter left loose, read as one word it does not know
+_LOOSE_TAG = "zg"            # jieba's tag for a character it could not place (昇, 腾)
 
 STOPWORDS = frozenset("""
 a about above after again against all also am among amid an and any are around as at be because been before
@@ -288,18 +290,33 @@ class Lexicon:
         return self._latin_pattern.sub(lambda m: self._latin_terms.get(re.sub(r"[\s\-]+", " ", m.group(1)), m.group(1)), text)
 
     def words(self, run: str) -> list[Word]:
-        """The content words of a run of Chinese characters (already Simplified), each glossed."""
+        """The content words of a run of Chinese characters (already Simplified), each glossed.
+
+        A name the segmenter does not know comes out as single characters (讯 飞, 昇 腾); a run of
+        two or more such characters is kept as one word, as a new lab's or product's name must be
+        to meet the same name in another report."""
         cached = self._cache.get(run)
         if cached is not None:
             return cached
-        found = []
+        found: list[Word] = []
+        loose: list[str] = []
         for text, tag in self.segmenter.tag(run):
-            if tag in _SKIPPED_TAGS or (len(text) == 1 and tag not in PROPER_TAGS):
+            if len(text) == 1 and tag not in PROPER_TAGS and (tag not in _SKIPPED_TAGS or tag == _LOOSE_TAG):
+                loose.append(text)
                 continue
-            found.append(Word(text, tag, self.glosses(text, tag)))
+            self._keep_unknown(loose, found)
+            if tag not in _SKIPPED_TAGS:
+                found.append(Word(text, tag, self.glosses(text, tag)))
+        self._keep_unknown(loose, found)
         if len(self._cache) < 100_000:
             self._cache[run] = found
         return found
+
+    def _keep_unknown(self, loose: list[str], found: list[Word]) -> None:
+        if len(loose) >= 2:
+            joined = "".join(loose)
+            found.append(Word(joined, _UNKNOWN_TAG, self.glosses(joined, _UNKNOWN_TAG)))
+        loose.clear()
 
     def glosses(self, word: str, tag: str = "") -> frozenset[str]:
         """What the glossary or the dictionary says the word means; a person's name the dictionary

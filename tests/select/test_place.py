@@ -66,3 +66,21 @@ def test_a_keyword_is_found_wherever_it_starts_a_word_and_nowhere_else():
     assert chips.place("", "New export controls fail", [], None).score == 1
     assert chips.place("", "New export controls fail to stop exports", [], None).score == 2
     assert place("央行加强监管", "", [], None).section == "policy"
+
+
+def test_a_report_announcing_a_named_release_goes_where_the_editor_lists_release():
+    from whalewatch.select.place import Report
+    from whalewatch.select.text import item_form
+
+    text = ("briefing:\n  timezone: UTC\nsections:\n  - id: models\n    title: Models\n    keywords: [release, 发布]\n"
+            "  - id: research\n    title: Research\n    keywords: [benchmark, paper, mixture-of-experts, 混合专家]\n"
+            "  - id: other\n    title: Other\n    fallback: true\nfeeds:\n  - {name: wire, url: 'https://wire.example/f'}\n")
+    placer = Placer(parse_config(text, "feeds.yaml"))
+    story = [Report("Lab releases Nova-V2, a mixture-of-experts model that tops every benchmark", "", [], None, 1.0)]
+    placed = placer.place_story(story)
+    assert placed.section == "models" and "a release by its form" in " ".join(placed.reasons)
+    assert placer.place_story([Report("实验室发布混合专家模型Nova-V2", "", [], None, 1.0)]).section == "models"
+    # a release verb without a release name, or a name without the verb, is no announcement
+    assert item_form("Regulator releases the paper behind its new rules") is None
+    assert item_form("Nova-V2 tops a mixture-of-experts benchmark") is None
+    assert placer.place_story([Report("Nova-V2 tops a mixture-of-experts benchmark", "", [], None, 1.0)]).section == "research"

@@ -9,7 +9,7 @@ import ahocorasick
 
 from ..config import Config, Section
 from .lexicon import to_simplified
-from .text import essay_shaped, has_cjk, keyword_regex, normalise
+from .text import has_cjk, item_form, keyword_regex, normalise
 
 TITLE_HIT = 3.0
 BODY_HIT = 1.0
@@ -110,7 +110,7 @@ class Placer:
                                            if tried or tag_set & compiled.tags else (0.0, [], 0))
             if form and any(regex.search(form) for _, regex in compiled.keywords):
                 score += FORM_HIT
-                reasons.append(f"an {form} by its form, and the section lists '{form}' (+{FORM_HIT:g})")
+                reasons.append(f"{'an' if form[0] in 'aeiou' else 'a'} {form} by its form, and the section lists '{form}' (+{FORM_HIT:g})")
             if compiled.section.id == feed_section:
                 score += FEED_DEFAULT
                 reasons.append(f"the feed's default section (+{FEED_DEFAULT:g})")
@@ -139,7 +139,7 @@ class Placer:
         votes: dict[str, float] = {}
         strongest: dict[str, Placement] = {}
         placements = [self.place(report.title, report.summary, report.tags, report.feed_section,
-                                 form="essay" if essay_shaped(report.title) else None) for report in reports]
+                                 form=item_form(report.title)) for report in reports]
         matched = any(p.score > 0 for p in placements)
         for report, placement in zip(reports, placements):
             if matched and placement.score == 0:

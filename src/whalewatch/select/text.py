@@ -235,6 +235,24 @@ def essay_shaped(title: str) -> bool:
     return bool(_ESSAY.search(title.strip()))
 
 
+_RELEASE_VERB = re.compile(
+    r"\b(releases?|released|launch(?:es|ed)?|unveil(?:s|ed)?|debuts?|debuted|rolls? out|ships?|open-sources?|open-sourced)\b"
+    r"|发布|推出|上线|开源", re.I)
+
+
+def release_shaped(title: str) -> bool:
+    """A title announcing that a named release came out ('Lab releases V2', '发布…M1'): a release
+    is what the report is, whatever else it mentions (its paper, its price, a benchmark)."""
+    return bool(_RELEASE_VERB.search(title)) and bool(releases_in_order(title, bare_versions=True))
+
+
+def item_form(title: str) -> str | None:
+    """What a report is by its shape, for placement: commentary, a release, or neither."""
+    if essay_shaped(title):
+        return "essay"
+    return "release" if release_shaped(title) else None
+
+
 def has_cjk(text: str) -> bool:
     return bool(_CJK_RUN.search(text or ""))
 

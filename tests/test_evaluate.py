@@ -11,7 +11,7 @@ from whalewatch.config import load_edition
 from whalewatch.evaluate import HALVES, evaluate, evaluate_pairs, half_of, load_labelled, load_pairs, split
 from tests.conftest import DATA, ROOT
 
-HELD_OUT_FLOORS = {"precision": 0.98, "recall": 0.87, "placement": 0.90}
+HELD_OUT_FLOORS = {"precision": 0.94, "recall": 0.88, "placement": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +64,13 @@ def test_labelled_news_pairs_beyond_the_beat_fold_across_languages(labelled):
     assert results["zh-en"].recall >= 0.9 and results["zh-zh"].recall >= 0.9 and results["en-en"].recall >= 0.8
     wrong = sum(r.different_folded for r in results.values()) / sum(r.different for r in results.values())
     assert wrong <= 0.10, [t for r in results.values() for t in r.wrong]   # 3 of 32 when every pair shares one week
+
+
+def test_an_event_written_twice_is_refused_not_merged_silently(labelled, tmp_path):
+    config, _ = labelled
+    entry = ('  - id: same\n    section: policy\n    items:\n      - {feed: "SCMP Tech", date: "2025-01-01T00:00:00Z", '
+             'url: "https://scmp.example/a", title: "A", summary: ""}\n')
+    path = tmp_path / "stories.yaml"
+    path.write_text("events:\n" + entry + entry, encoding="utf-8")
+    with pytest.raises(ValueError, match="used twice: same"):
+        load_labelled(path, config)

@@ -75,6 +75,10 @@ def load_labelled(path: Path, config: Config) -> tuple[list[Item], dict[str, Lab
     feeds = {f.name: f for f in config.feeds}
     by_feed: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     truth_by_guid: dict[str, Labelled] = {}
+    ids = [event["id"] for event in data["events"]]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ValueError(f"{path}: event ids used twice: {', '.join(twice)}; give each event one entry with all its reports")
     for event in data["events"]:
         for number, entry in enumerate(event["items"]):
             if entry["feed"] not in feeds:

@@ -104,10 +104,15 @@ def test_a_report_naming_no_country_does_not_join_two_countries_stories():
 
 
 
-def test_a_name_the_segmenter_does_not_know_stays_one_word():
-    # jieba knows neither 讯飞 nor 昇腾 and cuts each into loose characters; joined, they are words
-    # two Chinese reports can meet on, while the function words around them stay out.
-    words = [w.text for w in Lexicon().words("科大讯飞发布星火大模型")]
+def test_a_name_the_segmenter_does_not_know_stays_one_word_in_a_headline():
+    # jieba knows neither 讯飞 nor 昇腾 and cuts each into loose characters; in a headline, joined,
+    # they are words two Chinese reports can meet on, while the function words around them stay out.
+    words = [w.text for w in Lexicon().words("科大讯飞发布星火大模型", unknown=True)]
     assert "讯飞" in words and "发布" in words
-    assert "昇腾" in [w.text for w in Lexicon().words("华为昇腾芯片")]
-    assert [w.text for w in Lexicon().words("他说将在明年推出")] == ["推出"]
+    assert "昇腾" in [w.text for w in Lexicon().words("华为昇腾芯片", unknown=True)]
+    assert [w.text for w in Lexicon().words("他说将在明年推出", unknown=True)] == ["推出"]
+    # in running text (and in text the segmenter cannot read at all) loose characters stay out
+    assert "讯飞" not in [w.text for w in Lexicon().words("科大讯飞发布星火大模型")]
+    a = item("a", "科大讯飞发布星火新版本")
+    b = item("b", "讯飞星火升级", hours=2)
+    assert "讯飞" in fold_explained([a, b]).reasons_for("a")[0]

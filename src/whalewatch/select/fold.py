@@ -165,7 +165,7 @@ def _join_equal(uf: _UnionFind, keys: list[str], why: dict[int, list[Callable[[]
 
 def _features(item: Item, lexicon: Lexicon) -> _Features:
     summary = item.summary_text[:_SUMMARY_CHARS]
-    title_reading, body_reading = read(item.title, lexicon), read(summary, lexicon)
+    title_reading, body_reading = read(item.title, lexicon, headline=True), read(summary, lexicon)
     title, body = frozenset(title_reading.units), frozenset(body_reading.units)
     glosses = {**body_reading.glosses, **title_reading.glosses}
     expanded = set(title | body)

@@ -39,6 +39,7 @@ PROPER_TAGS = frozenset("nr nrfg nrt ns nt".split())   # jieba's nz ("other prop
 _NAME_TAGS = frozenset("nr nrfg nrt".split())
 _UNKNOWN_TAG = "nz"          # characters the segmenter left loose, read as one word it does not know
 _LOOSE_TAG = "zg"            # jieba's tag for a character it could not place (昇, 腾)
+_LONGEST_UNKNOWN = 4
 
 STOPWORDS = frozenset("""
 a about above after again against all also am among amid an and any are around as at be because been before
@@ -273,7 +274,7 @@ class Lexicon:
         self._latin_terms = latin
         self._latin_pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(
             re.escape(t).replace(r"\ ", r"[\s\-]+") for t in sorted(latin, key=len, reverse=True)) + r")(?![a-z0-9])") if latin else None
-        self._cache: dict[str, list[Word]] = {}
+        self._cache: dict[tuple[str, bool], list[Word]] = {}
 
     @property
     def segmenter(self) -> rjieba.Jieba:
@@ -289,13 +290,14 @@ class Lexicon:
             return text
         return self._latin_pattern.sub(lambda m: self._latin_terms.get(re.sub(r"[\s\-]+", " ", m.group(1)), m.group(1)), text)
 
-    def words(self, run: str) -> list[Word]:
+    def words(self, run: str, unknown: bool = False) -> list[Word]:
         """The content words of a run of Chinese characters (already Simplified), each glossed.
 
-        A name the segmenter does not know comes out as single characters (讯 飞, 昇 腾); a run of
-        two or more such characters is kept as one word, as a new lab's or product's name must be
-        to meet the same name in another report."""
-        cached = self._cache.get(run)
+        A name the segmenter does not know comes out as single characters (讯 飞, 昇 腾). With
+        ``unknown`` (for headlines, where a new lab's or product's name is what the story is
+        about), a run of two to four such characters is kept as one word, so the name can meet
+        itself in another report; in running text such runs are mostly noise, and left out."""
+        cached = self._cache.get((run, unknown))
         if cached is not None:
             return cached
         found: list[Word] = []
@@ -304,18 +306,22 @@ class Lexicon:
             if len(text) == 1 and tag not in PROPER_TAGS and (tag not in _SKIPPED_TAGS or tag == _LOOSE_TAG):
                 loose.append(text)
                 continue
-            self._keep_unknown(loose, found)
+            self._keep_unknown(loose if unknown else [], found)
+            loose.clear()
             if tag not in _SKIPPED_TAGS:
                 found.append(Word(text, tag, self.glosses(text, tag)))
-        self._keep_unknown(loose, found)
+        self._keep_unknown(loose if unknown else [], found)
         if len(self._cache) < 100_000:
-            self._cache[run] = found
+            self._cache[(run, unknown)] = found
         return found
 
-    def _keep_unknown(self, loose: list[str], found: list[Word]) -> None:
-        if len(loose) >= 2:
-            joined = "".join(loose)
-            found.append(Word(joined, _UNKNOWN_TAG, self.glosses(joined, _UNKNOWN_TAG)))
+    @staticmethod
+    def _keep_unknown(loose: list[str], found: list[Word]) -> None:
+        """A name is two to four characters; a longer loose run is text the segmenter could not
+        read at all (garbled or random), and keeping it would only add noise. Neither the
+        dictionary nor the glossary knows the word, or the segmenter would have cut it whole."""
+        if 2 <= len(loose) <= _LONGEST_UNKNOWN:
+            found.append(Word("".join(loose), _UNKNOWN_TAG, frozenset()))
         loose.clear()
 
     def glosses(self, word: str, tag: str = "") -> frozenset[str]:

@@ -62,11 +62,12 @@ class Reading:
     proper: set[str] = field(default_factory=set)
 
 
-def read(text: str, lexicon: Lexicon) -> Reading:
+def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
     """Comparable units of a title or summary, English and Chinese alike.
 
     Besides words: amounts ('6e11'), percentages ('75pct') and numbered instalments ('day-2',
-    from 'day two' or 第二天) are units of their own, the same in both languages.
+    from 'day two' or 第二天) are units of their own, the same in both languages. In a
+    ``headline``, Chinese characters the segmenter leaves loose are kept as one unknown word.
     """
     text = normalise(text)
     cjk = _CJK_RUN.search(text) is not None
@@ -81,7 +82,7 @@ def read(text: str, lexicon: Lexicon) -> Reading:
         reading.units.extend(_word_parts(match.group(0)))
     if cjk:
         for run in _CJK_RUN.findall(text):
-            for word in lexicon.words(run):
+            for word in lexicon.words(run, unknown=headline):
                 reading.units.append(word.text)
                 reading.glosses[word.text] = word.glosses
                 if word.proper:

@@ -334,9 +334,12 @@ def _coverage(fa: _Features, fb: _Features) -> tuple[float, int]:
     The same words are found by one set intersection; a meeting through a dictionary gloss counts
     as much as the gloss is specific ('nvidia' fully, 'use' a quarter)."""
     hit = fa.units & fb.expanded
-    weight = 0.0
-    for unit in hit:
-        weight += fa.squares[unit] if unit in fb.units else fa.squares[unit] * _strength(unit)
+    squares = fa.squares
+    same = hit if fb.units is fb.expanded else hit & fb.units     # met word for word: the common case
+    weight = sum(map(squares.__getitem__, same))
+    if len(same) < len(hit):
+        for unit in hit - same:                                     # an English word met by a gloss
+            weight += squares[unit] * _strength(unit)
     count = len(hit)
     for unit, meaning in fa.glosses.items():
         if unit not in hit and meaning:

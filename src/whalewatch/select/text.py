@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 
 from .lexicon import STOPWORDS, Lexicon, place_adjectives, stem, to_simplified
 
@@ -78,8 +80,7 @@ def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
     if _HAS_DIGIT.search(text):
         text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)
     text = _without_figures(text, days=True)
-    for match in _LATIN.finditer(text):
-        reading.units.extend(_word_parts(match.group(0)))
+    reading.units.extend(chain.from_iterable(map(_parts_of, _LATIN.findall(text))))
     if cjk:
         for run in _CJK_RUN.findall(text):
             for word in lexicon.words(run, unknown=headline):
@@ -123,6 +124,12 @@ def _word_parts(word: str) -> list[str]:
             continue
         parts.append(stem(part) if part.isalpha() else part)   # release names carry a digit, and keep their s
     return parts
+
+
+@lru_cache(maxsize=100_000)
+def _parts_of(word: str) -> tuple[str, ...]:
+    """``_word_parts``, remembered: a week's reports use the same few thousand words again and again."""
+    return tuple(_word_parts(word))
 
 
 def _split_brand(word: str) -> str:

@@ -124,9 +124,11 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     stories: list[Story] = []
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
     cluster_keys: dict[str, str] = {}          # story id -> its cluster's first item, for the fold's reasons
+    addresses: dict[str, list[str]] = {}       # story id -> its reports' canonical addresses, its own first
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
         cluster_keys[stories[-1].id] = cluster[0].key
+        addresses[stories[-1].id] = [stories[-1].canonical_url] + [i.canonical_url for i in cluster if i.canonical_url]
         stories[-1].reasons += [by_editor[i.key] for i in cluster if i.key in by_editor]
         stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
                                 for n in attached.get(index, []) if n.path in matched_by_words]
@@ -137,7 +139,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         continues[stories[-1].id] = [note] if note.continues else []
 
     for story in stories:
-        earlier = _continued(continues.get(story.id, []), history, str(week), problems) or _previously(story, history, str(week))
+        earlier = (_continued(continues.get(story.id, []), history, str(week), problems)
+                   or _previously(story, addresses.get(story.id), history, str(week)))
         if earlier:
             story.previously = earlier
             story.reasons.append(f"continues a story from issue #{earlier['number']} ({earlier['week']})")
@@ -259,6 +262,7 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
                    tz: ZoneInfo, start: datetime, end: datetime, problems: list[Problem]) -> Story:
     primary = _primary(cluster, feeds)
     others = sorted((i for i in cluster if i is not primary), key=lambda i: (-_weight(i, feeds), i.date, i.key))
+    cleaned = {i.key: clean_url(i.url) for i in others}      # each report's address for readers, once
     also: list[Coverage] = []
     seen_sources = {primary.feed}
     seen_articles = {primary.canonical_url or primary.key}
@@ -267,7 +271,7 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
         if item.feed not in seen_sources and article not in seen_articles:
             seen_sources.add(item.feed)
             seen_articles.add(article)
-            clean = clean_url(item.url)
+            clean = cleaned[item.key]
             also.append(Coverage(item.feed, clean, item.title, item.url if item.url != clean else ""))
     summary = primary.summary_text or next((i.summary_text for i in others if i.summary_text), "")
     tags = sorted({t for i in cluster for t in i.tags} | {t for n in notes for t in n.tags})
@@ -299,7 +303,7 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
         score=value,
         reasons=[f"section '{placement.section}': " + "; ".join(placement.reasons)] + [f"score {value:.2f}: " + "; ".join(reasons)],
         canonical_url=primary.canonical_url,
-        reports=list({i.canonical_url: clean_url(i.url) for i in others
+        reports=list({i.canonical_url: cleaned[i.key] for i in others
                       if i.url and i.canonical_url != primary.canonical_url}.values()),
     )
     if len(cluster) > 1:
@@ -489,12 +493,16 @@ def _earlier_issue(reference: str, history: History) -> dict | None:
         return history.by_url.get(canonical_url(reference))
 
 
-def _previously(story: Story, history: History, week: str) -> dict | None:
-    earlier = history.by_url.get(story.canonical_url) if story.canonical_url else None
-    if earlier and earlier["week"] < week:
-        return earlier
-    for coverage in story.also:
-        found = history.by_url.get(canonical_url(coverage.url))
+def _previously(story: Story, addresses: list[str] | None, history: History, week: str) -> dict | None:
+    """The earlier issue that carried one of this story's reports. ``addresses`` are the canonical
+    addresses of a folded story's reports (known already); a note's story is looked up by its own
+    address and those of the coverage listed with it."""
+    if not history.by_url:
+        return None
+    if addresses is None:
+        addresses = [story.canonical_url] + [canonical_url(c.url) for c in story.also]
+    for address in addresses:
+        found = history.by_url.get(address) if address else None
         if found and found["week"] < week:
             return found
     return None

@@ -316,7 +316,8 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     f.squares = {w: v * v for w, v in vector.items()}
     f.units = f.expanded if len(f.expanded) == len(vector) else frozenset(vector)   # no glosses: one set serves both
     f.norm = sum(f.squares.values())
-    f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places and not f.glosses.get(u, frozenset()) & f.places)
+    f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places
+                           and not f.glosses.get(u, frozenset()) & f.places)
     f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice
 
 

@@ -306,23 +306,13 @@ class Lexicon:
             if len(text) == 1 and tag not in PROPER_TAGS and (tag not in _SKIPPED_TAGS or tag == _LOOSE_TAG):
                 loose.append(text)
                 continue
-            self._keep_unknown(loose if unknown else [], found)
-            loose.clear()
+            _keep_unknown(loose, found, unknown)
             if tag not in _SKIPPED_TAGS:
                 found.append(Word(text, tag, self.glosses(text, tag)))
-        self._keep_unknown(loose if unknown else [], found)
+        _keep_unknown(loose, found, unknown)
         if len(self._cache) < 100_000:
             self._cache[(run, unknown)] = found
         return found
-
-    @staticmethod
-    def _keep_unknown(loose: list[str], found: list[Word]) -> None:
-        """A name is two to four characters; a longer loose run is text the segmenter could not
-        read at all (garbled or random), and keeping it would only add noise. Neither the
-        dictionary nor the glossary knows the word, or the segmenter would have cut it whole."""
-        if 2 <= len(loose) <= _LONGEST_UNKNOWN:
-            found.append(Word("".join(loose), _UNKNOWN_TAG, frozenset()))
-        loose.clear()
 
     def glosses(self, word: str, tag: str = "") -> frozenset[str]:
         """What the glossary or the dictionary says the word means; a person's name the dictionary
@@ -339,6 +329,16 @@ class Lexicon:
             if part != word and len(part) > 1:
                 parts |= _glossed(part)
         return frozenset(parts)
+
+
+def _keep_unknown(loose: list[str], found: list[Word], wanted: bool) -> None:
+    """Ends a run of loose characters, keeping it as one word if ``wanted`` and a name could be
+    that long (two to four characters; a longer run is text the segmenter could not read at all,
+    garbled or random). Neither the dictionary nor the glossary knows the word, or the segmenter
+    would have cut it whole, so it has no gloss."""
+    if wanted and 2 <= len(loose) <= _LONGEST_UNKNOWN:
+        found.append(Word("".join(loose), _UNKNOWN_TAG, frozenset()))
+    loose.clear()
 
 
 @lru_cache(maxsize=50_000)

@@ -91,7 +91,7 @@ class Placer:
         if text and len(self._gates):
             for end, gate in self._gates.iter(text):
                 start = end - len(gate) + 1
-                if start == 0 or not text[start - 1].isascii() or not text[start - 1].isalnum() or not gate.isascii():
+                if not gate.isascii() or start == 0 or not _word_character(text[start - 1]):
                     found.setdefault(gate, []).append(start)
         return found
 
@@ -207,6 +207,11 @@ def _gate(keyword: str) -> str | None:
         return key
     first = re.match(r"[a-z0-9]+", key)
     return first.group(0) if first else None
+
+
+def _word_character(character: str) -> bool:
+    """What a Latin keyword may not follow: a letter or digit of the same word (the text is lower case)."""
+    return character.isascii() and character.isalnum()
 
 
 def _fresh_match(regex: re.Pattern[str], text: str, taken: list[tuple[int, int]],

@@ -218,3 +218,23 @@ def test_a_relative_clause_is_not_commentary():
     assert not essay_shaped("R1 costs US$0.55 per million tokens, a fraction of what rivals charge")
     assert essay_shaped("R1-Zero and what reinforcement learning alone can teach a model")
     assert essay_shaped("Why the chip rules failed")
+
+
+def test_a_large_week_read_in_two_processes_folds_as_one_process_does(monkeypatch):
+    from whalewatch.select import fold as folding
+    week = [item(f"{n}-{k}", f"Lab {name} unveils model {name} for {topic}", f"https://{k}.example/{n}", feed=f"feed{k}",
+                 summary=f"The {topic} model from {name} is free to download.", hours=n)
+            for n, (name, topic) in enumerate([("Nova", "coding"), ("Orbit", "maths"), ("Quill", "search"),
+                                               ("Vela", "speech"), ("Tarn", "vision")]) for k in range(3)]
+    alone = groups(week)
+    monkeypatch.setattr(folding, "PARALLEL_FROM", 4)
+    pools: list[int] = []
+
+    class Recording(folding.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(folding, "ProcessPoolExecutor", Recording)
+    assert groups(week) == alone and len(alone) == 5
+    assert pools == [1], "the week was not read in two shares, one of them in a forked worker"

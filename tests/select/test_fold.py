@@ -237,4 +237,4 @@ def test_a_large_week_read_in_two_processes_folds_as_one_process_does(monkeypatc
 
     monkeypatch.setattr(folding, "ProcessPoolExecutor", Recording)
     assert groups(week) == alone and len(alone) == 5
-    assert pools == [1], "the week was not read in two shares, one of them in a forked worker"
+    assert pools == [2], "the week was not read in two forked workers"

@@ -4,19 +4,21 @@ Each item becomes a sparse vector over the words it could share with another rep
 and the English glosses of its Chinese ones), weighted by IDF and normalised. Words found in a
 large share of the week are left out: they join everything and tell nothing. The product of the
 matrix with its transpose, taken a block of rows at a time so memory stays bounded, gives every
-pair that shares a rare word; each item keeps its most alike neighbours within the time gap.
+pair that shares a rare word; each item keeps its most alike neighbours within the time gap (of
+equally alike ones, the nearest in time), chosen for a whole block at once.
 """
 
 from __future__ import annotations
 
-import math
+from collections import Counter
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
 
 COMMON_SHARE = 0.01      # a word in more than this share of the week's items does not suggest pairs
 MIN_COMMON = 40          # ... unless it is in fewer items than this
-BLOCK_ROWS = 2000
+BLOCK_ROWS = 500
 MIN_SIMILARITY = 0.1
 
 
@@ -24,37 +26,38 @@ def similar_pairs(vectors: list[dict[str, float]], expanded: list[frozenset[str]
                   max_gap: float, per_item: int) -> list[tuple[int, int]]:
     count = len(vectors)
     limit = max(MIN_COMMON, int(count * COMMON_SHARE))
-    frequency: dict[str, int] = {}
-    for words in expanded:
-        for word in words:
-            frequency[word] = frequency.get(word, 0) + 1
-    columns: dict[str, int] = {}
-    rows, cols, values = [], [], []
-    for row, (vector, words) in enumerate(zip(vectors, expanded)):
-        for word in words:
-            if 1 < frequency[word] <= limit:
-                rows.append(row)
-                cols.append(columns.setdefault(word, len(columns)))
-                values.append(math.sqrt(vector.get(word, 1.0)))     # the items' squared weights, as weights
+    frequency = Counter(chain.from_iterable(expanded))
+    columns = {word: n for n, word in enumerate(w for w, seen in frequency.items() if 1 < seen <= limit)}
     if not columns:
         return []
-    matrix = sparse.csr_matrix((np.array(values, dtype=np.float32), (rows, cols)), shape=(count, len(columns)))
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for row, (vector, words) in enumerate(zip(vectors, expanded)):
+        kept = [w for w in words if w in columns]
+        rows += [row] * len(kept)
+        cols += [columns[w] for w in kept]
+        values += [vector.get(w, 1.0) for w in kept]
+    weights = np.sqrt(np.array(values)).astype(np.float32)      # the items' squared weights, rooted
+    matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(count, len(columns)))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     matrix = sparse.diags(1.0 / norms).dot(matrix).tocsr()
     transposed = matrix.T.tocsc()
     when = np.asarray(timestamps)
-    pairs: set[tuple[int, int]] = set()
+    found: list[np.ndarray] = []
     for start in range(0, count, BLOCK_ROWS):
-        block = (matrix[start:start + BLOCK_ROWS] @ transposed).tocsr()
-        for offset in range(block.shape[0]):
-            row = start + offset
-            begin, end = block.indptr[offset], block.indptr[offset + 1]
-            others, scores = block.indices[begin:end], block.data[begin:end]
-            keep = (others != row) & (scores >= MIN_SIMILARITY) & (np.abs(when[others] - when[row]) <= max_gap)
-            others, scores = others[keep], scores[keep]
-            if len(others) > per_item:
-                best = np.argpartition(-scores, per_item)[:per_item]
-                others = others[best]
-            pairs.update((min(row, int(o)), max(row, int(o))) for o in others)
-    return sorted(pairs)
+        block = (matrix[start:start + BLOCK_ROWS] @ transposed).tocoo()
+        row, other, score = block.row + start, block.col, block.data
+        keep = (other != row) & (score >= MIN_SIMILARITY) & (np.abs(when[other] - when[row]) <= max_gap)
+        row, other, score = row[keep], other[keep], score[keep]
+        gap = np.abs(when[other] - when[row])
+        order = np.lexsort((gap, -score, row))             # each row's most alike first; of equals, the nearest in time
+        row, other = row[order], other[order]
+        first = np.searchsorted(row, row, side="left")     # where each row's run starts
+        best = (np.arange(len(row)) - first) < per_item
+        found.append(np.stack([np.minimum(row[best], other[best]), np.maximum(row[best], other[best])], axis=1))
+    if not found:
+        return []
+    pairs = np.unique(np.concatenate(found), axis=0)
+    return [(int(a), int(b)) for a, b in pairs]

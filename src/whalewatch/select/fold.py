@@ -188,9 +188,7 @@ _SHARED: tuple[list[Item], Lexicon] | None = None    # what forked readers inher
 
 def _all_features(items: list[Item], lexicon: Lexicon) -> list[_Features]:
     """Reading the items is most of folding's time in a large week; it is split across the cores
-    when the process may fork safely (no other threads, as in build and the scheduler's jobs).
-    This process reads the last share itself while forked workers read the others, so only
-    their shares travel back."""
+    when the process may fork safely (no other threads, as in build and the scheduler's jobs)."""
     workers = min(2, os.cpu_count() or 1)
     if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
         return [_features(i, lexicon) for i in items]
@@ -199,11 +197,9 @@ def _all_features(items: list[Item], lexicon: Lexicon) -> list[_Features]:
     _SHARED = (items, lexicon)
     try:
         size = -(-len(items) // workers)
-        shares = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-        with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=mp.get_context("fork")) as pool:
-            others = pool.map(_features_of_range, shares[:-1])
-            own = _features_of_range(shares[-1])
-            return [f for part in others for f in part] + own
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            parts = pool.map(_features_of_range, [(start, min(start + size, len(items))) for start in range(0, len(items), size)])
+            return [f for part in parts for f in part]
     except (OSError, RuntimeError):
         return [_features(i, lexicon) for i in items]
     finally:

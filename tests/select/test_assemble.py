@@ -147,3 +147,21 @@ def test_stories_over_a_section_cap_are_counted_with_a_few_titles():
     selection = assemble_issue(config, W05, items, [], None)
     (said,) = [p for p in selection.problems if "left out by the cap" in p.message]
     assert said.path.endswith("(cap 1)") and said.message.startswith("2 more stories")
+
+
+def test_a_large_week_placed_on_a_second_core_comes_out_as_placed_here(monkeypatch):
+    from whalewatch.select import assemble as assembling
+    from whalewatch.select.place import Placer
+
+    topics = ["chip export controls tighten", "new reasoning model released", "regulator opens probe",
+              "cloud prices cut", "something else entirely"]
+    items = [item(f"{n}", f"Story {n}: {topics[n % 5]}", f"https://wire.example/{n}", feed="wire" if n % 2 else "lab",
+                  hours=n % 100) for n in range(40)]
+    here = [(s.title, s.section, s.reasons[0]) for s in build(items).issue.all_stories()]
+    remembered: list[int] = []
+    real = Placer.remember
+    monkeypatch.setattr(Placer, "remember", lambda self, found: remembered.append(len(found)) or real(self, found))
+    monkeypatch.setattr(assembling, "PLACE_AHEAD_FROM", 10)
+    ahead = [(s.title, s.section, s.reasons[0]) for s in build(items).issue.all_stories()]
+    assert remembered == [40], "the reports were not placed by a worker"
+    assert ahead == here

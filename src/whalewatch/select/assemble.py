@@ -9,6 +9,7 @@ reader could question is kept in ``Story.reasons`` for ``build --explain``.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ from ..urls import canonical_url, clean_url
 from ..weeks import Week
 from .fold import apply_decisions, fold_explained, match_clusters
 from .lexicon import Lexicon
+from .parallel import may_fork
 from .place import Placer, Report
 from .rank import score
 
@@ -83,7 +85,14 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     for note in story_notes:
         if note.exclude and not note.urls:
             problems.append(Problem(note.path, None, "exclude: true needs a url: naming the story to drop", "warning"))
-    folded = fold_explained(_unique(items), lexicon=lexicon_for(config))
+    placer = Placer(config)
+    ahead = _PlacingAhead(placer, items, feeds)
+    try:
+        folded = fold_explained(_unique(items), lexicon=lexicon_for(config))
+    except BaseException:
+        ahead.cancel()
+        raise
+    ahead.collect()
     corrected, by_editor = apply_decisions(folded.clusters, [[canonical_url(u) for u in n.together] for n in decisions],
                                            [canonical_url(u) for n in decisions for u in n.apart])
     clusters = [c for c in corrected if not ({i.canonical_url for i in c} & excluded)]
@@ -120,7 +129,6 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     else:
         standalone += unmatched_picks
 
-    placer = Placer(config)
     stories: list[Story] = []
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
     cluster_keys: dict[str, str] = {}          # story id -> its cluster's first item, for the fold's reasons
@@ -243,6 +251,56 @@ def _weight(item: Item, feeds: dict) -> float:
     return feed.weight if feed else 1.0
 
 
+def _report(item: Item, note_tags: list[str], feeds: dict) -> Report:
+    return Report(item.title, item.summary_text, item.tags + note_tags,
+                  feeds[item.feed].section if item.feed in feeds else None, _weight(item, feeds))
+
+
+PLACE_AHEAD_FROM = 4000      # a week this large has its reports placed on the second core while it is folded
+
+
+class _PlacingAhead:
+    """Each report's own placement needs nothing but the report, so in a large week a forked
+    worker places them all while this process folds the week (whose last part, scoring, uses one
+    core), and the placer is handed the results. A report whose story turns out to carry note
+    tags is placed again with them; if the worker fails, every report is placed here."""
+
+    def __init__(self, placer: Placer, items: list[Item], feeds: dict):
+        self.placer, self.worker, self.results = placer, None, None
+        if len(items) < PLACE_AHEAD_FROM or not may_fork():
+            return
+        context = mp.get_context("fork")
+        self.results, sending = context.Pipe(duplex=False)
+        reports = [_report(i, [], feeds) for i in items]
+        self.worker = context.Process(target=_send_placements, args=(placer, reports, sending), daemon=True)
+        try:
+            self.worker.start()
+        except OSError:
+            self.worker = None
+        sending.close()
+
+    def collect(self) -> None:
+        if self.worker is None or self.results is None:
+            return
+        try:
+            self.placer.remember(self.results.recv())
+        except (EOFError, OSError):
+            pass
+        finally:
+            self.results.close()
+            self.worker.join()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.terminate()
+            self.worker.join()
+
+
+def _send_placements(placer: Placer, reports: list[Report], sending) -> None:  # noqa: ANN001 - a Connection
+    sending.send(placer.placements_of(reports))
+    sending.close()
+
+
 def _local_date(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).date().isoformat()
 
@@ -278,8 +336,7 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     section = _editor_section(notes, config, problems)
     # The editor's prose discusses context (papers, prices, rivals); only the reports decide the section.
     note_tags = [t for n in notes for t in n.tags]
-    reports = [Report(i.title, i.summary_text, i.tags + note_tags, feeds[i.feed].section if i.feed in feeds else None,
-                      _weight(i, feeds)) for i in cluster]
+    reports = [_report(i, note_tags, feeds) for i in cluster]
     placement = placer.place_story(reports, section)
     earliest = min(i.date for i in cluster)
     value, reasons = score(max(_weight(i, feeds) for i in cluster), len(seen_sources), placement.score,

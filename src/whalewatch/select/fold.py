@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
-import os
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from datetime import timedelta
 
 from ..model import Item
 from .lexicon import Lexicon, gloss_strength, places
+from .parallel import may_fork
 from .text import essay_shaped, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
@@ -189,8 +188,8 @@ _SHARED: tuple[list[Item], Lexicon] | None = None    # what forked readers inher
 def _all_features(items: list[Item], lexicon: Lexicon) -> list[_Features]:
     """Reading the items is most of folding's time in a large week; it is split across the cores
     when the process may fork safely (no other threads, as in build and the scheduler's jobs)."""
-    workers = min(2, os.cpu_count() or 1)
-    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
+    workers = 2
+    if len(items) < PARALLEL_FROM or not may_fork():
         return [_features(i, lexicon) for i in items]
     global _SHARED
     lexicon.segmenter                           # built once, before the fork, and shared

@@ -70,6 +70,7 @@ class Placer:
             for s in config.sections
         ]
         self._gates = ahocorasick.Automaton()
+        self._known: dict[int, Placement] = {}            # placements worked out ahead (``remember``)
         for compiled in self.sections:
             compiled.rules = ([_Rule(label, regex, _gate(label), False) for label, regex in compiled.keywords]
                               + [_Rule(label, regex, None, True) for label, regex in compiled.patterns])
@@ -138,8 +139,7 @@ class Placer:
             return self.place("", "", [], None, editor_section)
         votes: dict[str, float] = {}
         strongest: dict[str, Placement] = {}
-        placements = [self.place(report.title, report.summary, report.tags, report.feed_section,
-                                 form=item_form(report.title)) for report in reports]
+        placements = [self._placed(report) for report in reports]
         matched = any(p.score > 0 for p in placements)
         for report, placement in zip(reports, placements):
             if matched and placement.score == 0:
@@ -157,6 +157,22 @@ class Placer:
             heard = f"{len(reports) - silent} of {len(reports)} reports ({others} no rule)" if silent else f"{len(reports)} reports"
             chosen = Placement(winner, chosen.score, chosen.reasons + [f"{heard} voted by feed weight: {tally}"])
         return chosen
+
+    def _placed(self, report: Report) -> Placement:
+        known = self._known.get(_key(report))
+        if known is not None:
+            return known
+        return self.place(report.title, report.summary, report.tags, report.feed_section, form=item_form(report.title))
+
+    def placements_of(self, reports: list[Report]) -> dict[int, Placement]:
+        """Each report's own placement, for ``remember`` in another process."""
+        return {_key(report): self._placed(report) for report in reports}
+
+    def remember(self, placements: dict[int, Placement]) -> None:
+        """Placements worked out ahead, while the week was being folded: a report's own placement
+        depends on nothing but the report, so a second core can place a large week's reports
+        while the first folds them."""
+        self._known.update(placements)
 
     @staticmethod
     def _score(compiled: _CompiledSection, title: str, body: str, tags: set[str],
@@ -190,6 +206,12 @@ class Placer:
             reasons.append(f"tagged '{tag}' (+{TAG_HIT:g})")
             longest = max(longest, len(tag))
         return score, reasons, longest
+
+
+def _key(report: Report) -> int:
+    """A report's identity for ``remember``: a hash, not the texts, so a large week's placements
+    cost no second copy of its texts. A forked worker hashes as its parent does (one hash seed)."""
+    return hash((report.title, report.summary, tuple(report.tags), report.feed_section))
 
 
 def _comparable(text: str) -> str:

@@ -70,3 +70,13 @@ def test_the_glossary_takes_one_meaning_per_term_and_names_the_clash():
     text = MINIMAL_SECTIONS + "glossary:\n  DeepSeek: [深度求索]\n  Moonshot AI: [深度求索]\n"
     (message,) = problems(text)
     assert "glossary" in message and "'深度求索' is listed under both 'DeepSeek' and 'Moonshot AI'" in message
+
+
+def test_readers_and_editors_addresses_are_checked_by_one_rule():
+    for address in ("editor@news.example", "a.b+c@sub.news.example"):
+        config = parse_config(MINIMAL_SECTIONS + f"email:\n  editors: ['{address}']\n  recipients: [{{email: '{address}'}}]\n",
+                              "feeds.yaml")
+        assert config.email.editors == [address] and config.email.recipients[0].email == address
+    for address in ("no-at-sign.example", "two words@news.example", 'quote"d@news.example', "a@b,c@news.example"):
+        found = problems(MINIMAL_SECTIONS + f"email:\n  editors: ['{address}']\n  recipients: [{{email: '{address}'}}]\n")
+        assert sum("is not an email address" in m for m in found) == 2, (address, found)

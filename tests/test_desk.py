@@ -234,3 +234,27 @@ def test_the_worklist_names_failing_feeds_unread_notes_and_weak_folds(fetched_sa
     assert [s.id for s, _ in work.weak_folds] == ["w"]
     assert [p.path for p in work.unread_notes] == ["notes/broken.md"]
     assert len(work.failing_feeds) == 1 and work.failing_feeds[0].startswith("Dead feed: failing for 3 days")
+
+
+def test_a_desk_file_edited_by_hand_is_read_as_notes_are_and_a_broken_one_is_not_overwritten(tmp_path):
+    from tests.conftest import copy_sample
+    from whalewatch.config import load_edition
+    from whalewatch.desk import DeskError, act, desk_file, dropped_this_week, read_desk_note
+    from whalewatch.urls import canonical_url
+
+    edition = load_edition(copy_sample(tmp_path / "edition"))
+    address = "https://wire.example/2025/01/28/story"
+    path = desk_file(edition, "story", canonical_url(address))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # saved by an editor on Windows: CRLF line ends, and a BOM
+    path.write_bytes(f"\ufeff---\r\nurl: {address}\r\nweek: {WEEK}\r\npin: true\r\n---\r\nWhy it matters.\r\n".encode())
+    act(edition, WEEK, {"action": "drop", "story": address})
+    meta, body = read_desk_note(path)
+    assert meta["pin"] is True and meta["exclude"] is True and body == "Why it matters."
+    assert dropped_this_week(edition, WEEK) == [address]
+
+    broken = "---\nurl: [not closed\n---\nkept as the editor left it\n"
+    path.write_text(broken)
+    with pytest.raises(DeskError, match="cannot be read"):
+        act(edition, WEEK, {"action": "pin", "story": address})
+    assert path.read_text() == broken and dropped_this_week(edition, WEEK) == []

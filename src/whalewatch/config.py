@@ -125,6 +125,15 @@ class Fetch(Strict):
     user_agent: str = "whalewatch/0.1 (+https://github.com/whalewatch)"
 
 
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")    # no spaces, line breaks or header separators
+
+
+def _email_address(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
 class Recipient(Strict):
     email: str
     name: str = ""
@@ -133,9 +142,7 @@ class Recipient(Strict):
     @field_validator("email")
     @classmethod
     def _address(cls, value: str) -> str:
-        if not re.match(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", value):
-            raise ValueError(f"{value!r} is not an email address")
-        return value
+        return _email_address(value)
 
 
 class Smtp(Strict):
@@ -166,10 +173,7 @@ class Email(Strict):
     @field_validator("editors")
     @classmethod
     def _addresses(cls, value: list[str]) -> list[str]:
-        for address in value:
-            if not re.fullmatch(r"[^@\s<>,;\r\n]+@[^@\s<>,;\r\n]+\.[^@\s<>,;\r\n]+", address):
-                raise ValueError(f"{address!r} is not an email address")
-        return value
+        return [_email_address(address) for address in value]
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

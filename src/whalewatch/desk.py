@@ -21,10 +21,12 @@ from typing import Any
 import yaml
 
 from .config import Edition
-from .errors import Problem, WhalewatchError
+from .errors import Problem, WhalewatchError, display_path
 from .model import Issue, Story
 from .render.write import write_file_atomic
+from .sources.notes import front_matter
 from .urls import canonical_url, safe_url
+from .yamlsafe import YamlProblem
 
 STORY_ACTIONS = {"pin", "unpin", "drop", "restore", "move", "headline", "translate", "why"}
 FOLD_ACTIONS = {"merge", "split"}
@@ -118,7 +120,7 @@ def _fold_action(edition: Edition, action: str, story: str, other: str) -> Done:
         return _write_or_remove(edition, path, {"together": urls}, "", f"merged {urls[0]} and {urls[1]}")
     path = desk_file(edition, "apart", canonical_url(other))
     for merged in (edition.notes_dir / "desk").glob("fold-*.md"):     # a split undoes a merge that named the report
-        meta, _ = read_desk_note(merged)
+        meta, _ = _readable(merged)
         if canonical_url(other) in {canonical_url(str(u)) for u in meta.get("together") or []}:
             merged.unlink()
     return _write_or_remove(edition, path, {"apart": [other]}, "", f"split {other} out of its story")
@@ -139,21 +141,30 @@ def dropped_this_week(edition: Edition, week: str) -> list[str]:
     """The addresses the desk dropped from this week, so the page can offer to restore them."""
     dropped = []
     for path in sorted((edition.notes_dir / "desk").glob("story-*.md")):
-        meta, _ = read_desk_note(path)
+        meta, _ = _readable(path)
         if meta.get("exclude") and str(meta.get("week")) == week and meta.get("url"):
             dropped.append(str(meta["url"]))
     return dropped
 
 
 def read_desk_note(path: Path) -> tuple[dict[str, Any], str]:
+    """A desk file as the notes reader reads it. One an editor broke by hand is refused, not
+    overwritten: the desk names it, and the build's warnings already do."""
     if not path.is_file():
         return {}, ""
-    text = path.read_text(encoding="utf-8")
-    match = re.match(r"^---\n(.*?)\n---\n?(.*)$", text, re.S)
-    if not match:
-        return {}, text
-    meta = yaml.safe_load(match.group(1)) or {}
-    return (meta if isinstance(meta, dict) else {}), match.group(2).strip()
+    try:
+        meta, body = front_matter(path.read_text(encoding="utf-8"))
+    except (YamlProblem, UnicodeDecodeError) as exc:
+        raise DeskError(f"{display_path(path)} cannot be read ({exc}); fix it or delete it to start over") from None
+    return meta, body.strip()
+
+
+def _readable(path: Path) -> tuple[dict[str, Any], str]:
+    """The same, for a look through every desk file: a broken one is skipped."""
+    try:
+        return read_desk_note(path)
+    except DeskError:
+        return {}, ""
 
 
 def _write_or_remove(edition: Edition, path: Path, meta: dict[str, Any], body: str, what: str) -> Done:

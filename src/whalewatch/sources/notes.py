@@ -131,6 +131,19 @@ def slugify(text: str) -> str:
     return "-".join(words)[:80]
 
 
+def front_matter(text: str) -> tuple[dict, str]:
+    """A note's front matter ({} when it has none) and the text after it, read as every note is
+    (a BOM, CRLF line ends, a closing '...', no YAML aliases). Raises ``YamlProblem`` when the
+    front matter is not YAML or not key: value lines."""
+    match = _FRONT.match(text)
+    if not match:
+        return {}, text
+    meta, _ = load_with_lines(match.group(1))
+    if meta is not None and not isinstance(meta, dict):
+        raise YamlProblem("front matter must be key: value lines", 2)
+    return meta or {}, text[match.end():]
+
+
 def read_note(path: Path, tz: ZoneInfo, folder: Path | None = None, topics: dict[str, str] | None = None,
               raw: bytes | None = None) -> tuple[list[Note], list[Problem]]:
     """Problems name the file as the user would type it; the notes keep a path relative to notes/,

@@ -74,3 +74,12 @@ def test_an_event_written_twice_is_refused_not_merged_silently(labelled, tmp_pat
     path.write_text("events:\n" + entry + entry, encoding="utf-8")
     with pytest.raises(ValueError, match="used twice: same"):
         load_labelled(path, config)
+
+
+def test_a_pair_written_twice_is_refused(tmp_path):
+    pair = ('  - id: twin\n    same: false\n    a: {date: "2024-01-01T00:00:00Z", title: "A"}\n'
+            '    b: {date: "2024-01-01T00:00:00Z", title: "B"}\n')
+    path = tmp_path / "pairs.yaml"
+    path.write_text("pairs:\n" + pair + pair, encoding="utf-8")
+    with pytest.raises(ValueError, match="used twice: twin"):
+        load_pairs(path)

@@ -199,7 +199,13 @@ class PairScores:
 
 
 def load_pairs(path: Path) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+    """The pairs, refusing an id used twice: both copies would share item keys and score as one."""
+    pairs = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+    ids = [pair["id"] for pair in pairs]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ValueError(f"{path}: pair ids used twice: {', '.join(twice)}; give each pair its own id")
+    return pairs
 
 
 def _pair_item(pair: dict, side: str) -> Item:

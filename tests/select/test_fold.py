@@ -238,3 +238,45 @@ def test_a_large_week_read_in_two_processes_folds_as_one_process_does(monkeypatc
     monkeypatch.setattr(folding, "ProcessPoolExecutor", Recording)
     assert groups(week) == alone and len(alone) == 5
     assert pools == [2], "the week was not read in two forked workers"
+
+
+def test_a_foreign_name_meets_its_chinese_transliteration_by_sound():
+    """No dictionary lists next month's minister or town: Gorbunov meets 戈尔布诺夫 by its consonants."""
+    from whalewatch.select.fold import Thresholds, similar
+    english = item("en", "Mining minister Gorbunov resigns after Tarkovo dam collapse", feed="a")
+    chinese = item("zh", "矿业部长戈尔布诺夫因塔尔科沃大坝溃坝辞职", feed="b", hours=2)
+    renamed = item("zh2", "矿业部长马卡连科因塔尔科沃大坝溃坝辞职", feed="c", hours=2)
+    assert similar(english, chinese) >= Thresholds().pair
+    assert similar(english, renamed) < similar(english, chinese)   # another minister (Makarenko) of the same dam
+
+
+def test_two_english_names_never_meet_by_sound_alone():
+    from whalewatch.select.fold import _features, _heard, _sounds
+    from whalewatch.select.lexicon import Lexicon
+    a, b = item("a", "Kessler wins the Lindqvist prize"), item("b", "Kassler wins the Lundquist award")
+    fa, fb = _features(a, Lexicon()), _features(b, Lexicon())
+    _sounds(a, fa), _sounds(b, fb)
+    assert fa.sound_keys & fb.sound_keys                   # they do sound alike
+    assert not _heard("kessler", fa, fb)                   # but only a transliteration is met by sound
+
+
+def test_different_percentages_in_two_titles_are_two_decisions():
+    from whalewatch.select.fold import similar
+    ours = item("a", "Ministry raises tariff on imported soybeans from 34% to 84%", summary="The new rate applies from Thursday.")
+    same = item("b", "Soybean import tariff raised to 84%, ministry says", hours=1, summary="The rate rises from Thursday.")
+    theirs = item("c", "Ministry raises tariff on imported soybeans to 125%", hours=1, summary="The new rate applies from Thursday.")
+    assert similar(ours, same) > 2 * similar(ours, theirs)
+
+
+def test_a_name_is_not_met_by_a_gloss_that_two_chinese_words_happen_to_share():
+    """国务院 (State Council) and 美国 (United States) share the English gloss 'state', not a name."""
+    from whalewatch.select.fold import _features, _idf, _name_met, _weigh
+    from whalewatch.select.lexicon import Lexicon
+    lexicon = Lexicon()
+    council, states = (_features(item(k, t), lexicon) for k, t in
+                       (("a", "国务院宣布新规"), ("b", "美国宣布新规")))
+    weights = _idf([council, states])
+    for f in (council, states):
+        _weigh(f, weights)
+    assert "state" in council.glosses["国务院"] & states.expanded
+    assert not _name_met("国务院", council, states)

@@ -30,7 +30,7 @@ from datetime import timedelta
 from ..model import Item
 from .lexicon import Lexicon, gloss_strength, places
 from .parallel import may_fork
-from .text import essay_shaped, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
+from .text import Reading, essay_shaped, foreign_names, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
@@ -38,6 +38,7 @@ DISTINCT_NAMES = 0.35        # the weight left to wording when each item names s
 DIFFERENT_PLACES = 0.25      # ... and when their titles name different countries, neither naming the other's
 ESSAY_AND_REPORT = 0.25      # ... and when one is commentary (a question, "Interview:") and the other a report
 UNMET_HEADLINE = 0.7         # ... and when what one title says happened is nowhere in the other report
+OTHER_FIGURES = 0.35         # ... and when both titles give percentages and none is the same
 ALL_PAIRS_BELOW = 300        # a week smaller than this compares every pair; a larger one uses candidates
 CANDIDATES_PER_ITEM = 6      # in a large week, the most alike items each item is compared with
 _MIN_DOCUMENTS = 30          # IDF is computed as if a week had at least this many items
@@ -74,6 +75,8 @@ class _Features:
     units: frozenset[str] = frozenset()
     norm: float = 0.0
     headline: frozenset[str] = frozenset()  # what the title says happened: its words but names and places
+    sounds: dict[str, frozenset[str]] | None = None   # a foreign name's unit -> how it sounds (None: not yet read)
+    sound_keys: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -174,11 +177,32 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
     title_ids = frozenset(ordered)
     title_places = frozenset(u for u in title if u in places()) | frozenset(
         g for u in title for g in title_reading.glosses.get(u, ()) if g in places() and len(title_reading.glosses[u]) <= 3)
-    return _Features(title, body, glosses, frozenset(expanded), has_cjk(item.title), title_ids,
+    features = _Features(title, body, glosses, frozenset(expanded), has_cjk(item.title), title_ids,
                      _families(title_ids), _families(title_ids | model_ids(summary)),
                      frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
                      lead_word(item.title), title_places)
+    if features.chinese:
+        features.sounds = _chinese_sounds(title_reading, body_reading) or {}
+        features.sound_keys = frozenset(chain.from_iterable(features.sounds.values()))
+    return features
+
+
+def _chinese_sounds(*readings: Reading) -> dict[str, frozenset[str]]:
+    """The sound keys of a Chinese report's unlisted names. An English report's are read only when
+    it is compared with a Chinese one (``_sounds``), which in most weeks most reports never are."""
+    sounds: dict[str, frozenset[str]] = {}
+    for reading in readings:
+        for unit, keys in reading.sounds.items():
+            sounds[unit] = sounds.get(unit, frozenset()) | keys
+    return sounds
+
+
+def _sounds(item: Item, f: _Features) -> dict[str, frozenset[str]]:
+    if f.sounds is None:
+        f.sounds = foreign_names(f"{item.title}\n{item.summary_text[:_SUMMARY_CHARS]}")
+        f.sound_keys = frozenset(chain.from_iterable(f.sounds.values()))
+    return f.sounds
 
 
 PARALLEL_FROM = 4000         # a week this large reads its items in two processes
@@ -269,10 +293,11 @@ def _why(a: Item, b: Item, fa: _Features, fb: _Features, value: float) -> str:
 
 
 def _shown(unit: str, fa: _Features, fb: _Features) -> str:
-    meaning = fa.glosses.get(unit)
-    if meaning is None or unit in fb.expanded:
+    meaning = fa.glosses.get(unit, frozenset())
+    if unit in fb.expanded or not (meaning or _heard(unit, fa, fb)):
         return unit
-    return f"{unit}={'/'.join(sorted(meaning & fb.expanded)[:2])}"
+    met = sorted(meaning & fb.expanded)
+    return f"{unit}={'/'.join(met[:2])}" if met else f"{unit} (a name that sounds alike)"
 
 
 def _drop_framing_names(features: list[_Features]) -> None:
@@ -326,7 +351,13 @@ def _met(unit: str, fa: _Features, fb: _Features) -> bool:
     if unit in fb.expanded:
         return True
     meaning = fa.glosses.get(unit)
-    return bool(meaning) and not meaning.isdisjoint(fb.expanded)
+    return (bool(meaning) and not meaning.isdisjoint(fb.expanded)) or _heard(unit, fa, fb)
+
+
+def _heard(unit: str, fa: _Features, fb: _Features) -> bool:
+    """A foreign name met by its sound in a report in the other language (Prigozhin, 普里戈任)."""
+    keys = fa.sounds.get(unit) if fa.sounds and fa.chinese != fb.chinese else None
+    return keys is not None and not keys.isdisjoint(fb.sound_keys)
 
 
 def _coverage(fa: _Features, fb: _Features) -> tuple[float, int]:
@@ -341,11 +372,18 @@ def _coverage(fa: _Features, fb: _Features) -> tuple[float, int]:
         for unit in hit - same:                                     # an English word met by a gloss
             weight += squares[unit] * _strength(unit)
     count = len(hit)
+    glossed: set[str] = set()
     for unit, meaning in fa.glosses.items():
         if unit not in hit and meaning:
             met = meaning & fb.expanded
             if met:
                 weight += fa.squares.get(unit, 0.0) * max(_strength(g) for g in met)
+                count += 1
+                glossed.add(unit)
+    if fa.sounds and fa.chinese != fb.chinese:
+        for unit in fa.sounds:
+            if unit not in hit and unit not in glossed and _heard(unit, fa, fb):
+                weight += fa.squares.get(unit, 0.0)
                 count += 1
     return (weight / fa.norm if fa.norm else 0.0), count
 
@@ -363,6 +401,8 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
         return NEVER
     if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
         return NEVER                 # "Import AI 397" and "Import AI 398"
+    if fa.chinese != fb.chinese:
+        _sounds(a, fa), _sounds(b, fb)
     share_a, count_a = _coverage(fa, fb)
     share_b, count_b = _coverage(fb, fa)
     if min(count_a, count_b) < 2:
@@ -374,6 +414,8 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
         value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
     if _headline_unmet(fa, fb) or _headline_unmet(fb, fa):
         value *= UNMET_HEADLINE      # 'Customs halts Japanese seafood' beside 'Japan starts releasing Fukushima water'
+    if _other_figures(fa, fb):
+        value *= OTHER_FIGURES       # 'tariffs raised to 84%' beside 'tariffs raised to 125%': two decisions
     if fa.essay != fb.essay:
         value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
     return value
@@ -384,6 +426,15 @@ def _headline_unmet(fa: _Features, fb: _Features) -> bool:
     report. Two reports of one event share at least a word of it; a report that mentions the
     other's event only as background (the seafood ban's 'after the Fukushima discharge') does not."""
     return bool(fa.headline) and not any(_met(u, fa, fb) for u in fa.headline)
+
+
+def _other_figures(fa: _Features, fb: _Features) -> bool:
+    """Each title gives a percentage and they have none in common. A headline's figure is the news
+    (a rate, a tariff, a growth target); two reports of one decision give the same one, and a title
+    that gives the old figure beside the new ('from 34% to 84%') still shares the new."""
+    a = [u for u in fa.headline if u.endswith("pct")]
+    b = [u for u in fb.headline if u.endswith("pct")]
+    return bool(a) and bool(b) and not set(a) & set(b)
 
 
 def _different_places(fa: _Features, fb: _Features) -> bool:
@@ -401,7 +452,17 @@ def _different_subjects(fa: _Features, fb: _Features) -> bool:
 
 
 def _unmet_names(fa: _Features, fb: _Features) -> bool:
-    return any(not _met(name, fa, fb) for name in fa.names)
+    return any(not _name_met(name, fa, fb) for name in fa.names)
+
+
+def _name_met(name: str, fa: _Features, fb: _Features) -> bool:
+    """A name is met by itself, by its translation in the other report's own words, or by its sound.
+    Not by a gloss the other report's Chinese words happen to share: 国务院 (the State Council) is
+    not met by the 'state' of 美国 (the United States)."""
+    if name in fb.expanded or _heard(name, fa, fb):
+        return True
+    meaning = fa.glosses.get(name)
+    return bool(meaning) and any(g in fb.units for g in meaning & fb.expanded)
 
 
 def _different_releases(fa: _Features, fb: _Features) -> bool:

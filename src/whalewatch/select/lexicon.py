@@ -314,6 +314,14 @@ class Lexicon:
             self._cache[(run, unknown)] = found
         return found
 
+    def name_like(self, word: Word) -> bool:
+        return word.proper or word.tag == _UNKNOWN_TAG
+
+    def unlisted_name(self, word: Word) -> bool:
+        """A name (or a word the segmenter could not read) that neither the glossary nor the
+        dictionary lists: most often a foreign name written for its sound."""
+        return self.name_like(word) and word.text not in self._chinese_terms and not _glossed(word.text)
+
     def glosses(self, word: str, tag: str = "") -> frozenset[str]:
         """What the glossary or the dictionary says the word means; a person's name the dictionary
         does not know is romanised; an unknown compound is read through its parts."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
-from .lexicon import STOPWORDS, Lexicon, place_adjectives, stem, to_simplified
+from .lexicon import STOPWORDS, Lexicon, Word, dictionary, place_adjectives, stem, to_simplified
+from .sounds import english_keys, pinyin_key
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
@@ -57,11 +58,13 @@ def normalise(text: str) -> str:
 @dataclass
 class Reading:
     """A text as comparable units: English stems, figures, release names, and Chinese words with
-    their English glosses. ``proper`` holds the Chinese words tagged as names."""
+    their English glosses. ``proper`` holds the Chinese words tagged as names; ``sounds`` the
+    sound keys of the foreign names no dictionary knows (普里戈任), by the words that write them."""
 
     units: list[str] = field(default_factory=list)
     glosses: dict[str, frozenset[str]] = field(default_factory=dict)
     proper: set[str] = field(default_factory=set)
+    sounds: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
@@ -83,12 +86,59 @@ def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
     reading.units.extend(chain.from_iterable(map(_parts_of, _LATIN.findall(text))))
     if cjk:
         for run in _CJK_RUN.findall(text):
-            for word in lexicon.words(run, unknown=headline):
+            words = lexicon.words(run, unknown=headline)
+            for word in words:
                 reading.units.append(word.text)
                 reading.glosses[word.text] = word.glosses
                 if word.proper:
                     reading.proper.add(word.text)
+            _sound_out(words, lexicon, reading.sounds)
     return reading
+
+
+def _sound_out(words: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[str]]) -> None:
+    """Keys for the foreign names that no dictionary or glossary knows. The segmenter often cuts
+    one such name into pieces (戈尔 布 诺夫, where 戈尔 is Al Gore to the dictionary), and two names
+    can stand side by side (诺夫 塔尔 科沃), so every run of up to five name-like words that begins
+    and ends with a name and holds an unlisted one is sounded out, and its key given to its words."""
+    stretch: list[Word] = []
+    for word in [*words, None]:
+        if word is not None and (lexicon.name_like(word) or len(word.text) == 1):
+            stretch.append(word)
+            continue
+        for start in range(len(stretch)):
+            for end in range(start + 1, min(start + _LONGEST_NAME, len(stretch)) + 1):
+                part = stretch[start:end]
+                if not (lexicon.name_like(part[0]) and lexicon.name_like(part[-1])
+                        and any(lexicon.unlisted_name(w) for w in part)):
+                    continue
+                key = pinyin_key([dictionary().readings.get(ch, "") for ch in "".join(w.text for w in part)])
+                for member in part if key else ():
+                    sounds[member.text] = sounds.get(member.text, frozenset()) | {key}
+        stretch = []
+
+
+_LONGEST_NAME = 5           # words of one foreign name as the segmenter may cut it
+_NAME_CANDIDATE = re.compile(r"\b[A-Z][a-z]{3,}\b")
+_ORDINARY_WORD = 10         # an English word that glosses more dictionary words than this is not a foreign name
+
+
+def foreign_names(text: str) -> dict[str, frozenset[str]]:
+    """Capitalised words of an English text that are names, not ordinary words, with their sound
+    keys, by the unit (stem) they are read as: what 普里戈任 or 特维尔 can meet."""
+    found: dict[str, frozenset[str]] = {}
+    counts = dictionary().gloss_counts
+    for match in _NAME_CANDIDATE.finditer(text or ""):
+        word = match.group(0).lower()
+        if word in STOPWORDS:
+            continue
+        unit = stem(word)
+        if counts.get(unit, 0) > _ORDINARY_WORD:
+            continue
+        keys = english_keys(word)
+        if keys:
+            found[unit] = found.get(unit, frozenset()) | keys
+    return found
 
 
 def _figures(text: str) -> list[str]:

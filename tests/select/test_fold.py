@@ -280,3 +280,12 @@ def test_a_name_is_not_met_by_a_gloss_that_two_chinese_words_happen_to_share():
         _weigh(f, weights)
     assert "state" in council.glosses["国务院"] & states.expanded
     assert not _name_met("国务院", council, states)
+
+
+def test_a_release_edition_written_as_a_chinese_word_is_the_english_suffix():
+    from whalewatch.select.text import releases_in_order
+    assert releases_in_order("实验室推出推理模型R2-Mini预览版", bare_versions=True) == ["r2-mini-preview"]
+    found = groups([item("zh", "实验室推出推理模型R2-Mini预览版，数学能力大幅提升", feed="a"),
+                    item("en", "Lab unveils R2-Mini-Preview, a reasoning model strong at mathematics", feed="b", hours=2,
+                         summary="The preview model shows its reasoning before answering.")])
+    assert found == [{"en", "zh"}]

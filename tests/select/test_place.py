@@ -84,3 +84,13 @@ def test_a_report_announcing_a_named_release_goes_where_the_editor_lists_release
     assert item_form("Regulator releases the paper behind its new rules") is None
     assert item_form("Nova-V2 tops a mixture-of-experts benchmark") is None
     assert placer.place_story([Report("Nova-V2 tops a mixture-of-experts benchmark", "", [], None, 1.0)]).section == "research"
+
+
+def test_a_keyword_listed_in_the_plural_matches_the_singular_too():
+    sections = Placer(parse_config("briefing:\n  timezone: UTC\nsections:\n  - id: chips\n    title: Chips\n"
+                                   "    keywords: [chips, export controls, news]\n  - id: other\n    title: Other\n"
+                                   "    fallback: true\nfeeds:\n  - {name: wire, url: 'https://wire.example/f'}\n", "feeds.yaml"))
+    assert sections.place("Beijing sets up a fund for its own chip industry", "", [], None).section == "chips"
+    assert sections.place("", "A new export control on memory", [], None).section == "chips"
+    # 'news' is not the plural of 'new', nor 'bus' or 'analysis' of anything
+    assert sections.place("A new lab opens", "", [], None).section == "other"

@@ -9,7 +9,7 @@ import ahocorasick
 
 from ..config import Config, Section
 from .lexicon import to_simplified
-from .text import has_cjk, item_form, keyword_regex, normalise
+from .text import has_cjk, item_form, keyword_form, keyword_regex, normalise
 
 TITLE_HIT = 3.0
 BODY_HIT = 1.0
@@ -63,7 +63,7 @@ class Placer:
         self.sections = [
             _CompiledSection(
                 s,
-                [(k, keyword_regex(_comparable(k))) for k in s.keywords if k.strip()],
+                [(k, keyword_regex(_comparable(k))) for k in _distinct(s.keywords)],
                 [(p, re.compile(p, re.I)) for p in s.patterns],
                 {normalise(t) for t in s.tags},
             )
@@ -208,6 +208,19 @@ class Placer:
         return score, reasons, longest
 
 
+def _distinct(keywords: list[str]) -> list[str]:
+    """The keywords once each as they are looked for: 'price' and 'prices' are one keyword, which
+    scores once, as 'export control' and 'export controls' always did."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for keyword in keywords:
+        form = keyword_form(_comparable(keyword))
+        if form and form not in seen:
+            seen.add(form)
+            kept.append(keyword)
+    return kept
+
+
 def _key(report: Report) -> int:
     """A report's identity for ``remember``: a hash, not the texts, so a large week's placements
     cost no second copy of its texts. A forked worker hashes as its parent does (one hash seed)."""
@@ -224,7 +237,7 @@ def _gate(keyword: str) -> str | None:
     """Text a report must hold for a keyword to match: the keyword's first word as written (its
     regex matches it literally, with a suffix at most), or a Chinese keyword whole. A keyword
     that starts with something else is always tried."""
-    key = _comparable(keyword).strip()
+    key = keyword_form(_comparable(keyword))
     if has_cjk(key):
         return key
     first = re.match(r"[a-z0-9]+", key)

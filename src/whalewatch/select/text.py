@@ -190,6 +190,11 @@ def _split_brand(word: str) -> str:
     return word
 
 
+# A Chinese report writes a release's edition as a word after its name; English joins it to the name.
+_EDITIONS = {"预览版": "preview", "預覽版": "preview", "测试版": "beta", "測試版": "beta"}
+_CHINESE_EDITION = re.compile(r"([a-z0-9][a-z0-9.\-]*)\s*(" + "|".join(_EDITIONS) + ")")
+
+
 def model_ids(text: str) -> frozenset[str]:
     return frozenset(releases_in_order(text))
 
@@ -202,6 +207,8 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     release only where the caller says so (titles), not in running text ('1.5 times faster').
     """
     text = normalise(text)
+    if "版" in text:                                        # R1-Lite预览版 is R1-Lite-Preview
+        text = _CHINESE_EDITION.sub(lambda m: f"{m.group(1)}-{_EDITIONS[m.group(2)]} ", text)
     if bare_versions:                                       # only in titles: "DeepSeek 3.1"
         text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)
     if not _HAS_DIGIT.search(text):
@@ -315,9 +322,20 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_RUN.search(text or ""))
 
 
-def keyword_regex(keyword: str) -> re.Pattern[str]:
-    """Latin keywords match whole words; CJK keywords match as substrings (there are no word breaks)."""
+_PLURAL = re.compile(r"(?<=[a-z]{3})(?<![sui])(?<!ew)s$")   # chips, GPUs, rules; not news, bus or analysis
+
+
+def keyword_form(keyword: str) -> str:
+    """A keyword as it is looked for: lower case, a Latin plural as its singular."""
     key = normalise(keyword).strip()
+    return key if has_cjk(key) else _PLURAL.sub("", key)
+
+
+def keyword_regex(keyword: str) -> re.Pattern[str]:
+    """Latin keywords match whole words, in any of their forms: an editor who lists 'chips' means
+    'chip' too, as one who lists 'tariff' means 'tariffs'. CJK keywords match as substrings
+    (there are no word breaks)."""
+    key = keyword_form(keyword)
     if has_cjk(key):
         return re.compile(re.escape(key))
     return re.compile(r"(?<![a-z0-9])" + re.escape(key).replace(r"\ ", r"[\s\-]+") + r"(?:s|es|d|ed|ing)?(?![a-z0-9]|-[a-z0-9])")

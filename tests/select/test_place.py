@@ -86,6 +86,17 @@ def test_a_report_announcing_a_named_release_goes_where_the_editor_lists_release
     assert placer.place_story([Report("Nova-V2 tops a mixture-of-experts benchmark", "", [], None, 1.0)]).section == "research"
 
 
+def test_a_release_is_named_by_what_came_out_not_by_what_it_is_compared_with():
+    from whalewatch.select.text import item_form
+    # the only versioned name is the yardstick: a launch, but not of a named release
+    assert item_form("Vendor unveils its Orion rack system to rival Nvidia's NVL72") is None
+    assert item_form("厂商发布Orion超节点，对标英伟达NVL72") is None
+    # a product name with a version in it, as labs write them, is a release name
+    assert item_form("Lab launches Nova2.5-Max, saying it beats GPT-4o") == "release"
+    assert item_form("实验室发布Nova2.5-Max，称性能超越DeepSeek-V3") == "release"
+    assert item_form("Lab releases a model in 2025") is None
+
+
 def test_a_keyword_listed_in_the_plural_matches_the_singular_too():
     sections = Placer(parse_config("briefing:\n  timezone: UTC\nsections:\n  - id: chips\n    title: Chips\n"
                                    "    keywords: [chips, export controls, news]\n  - id: other\n    title: Other\n"

@@ -305,10 +305,21 @@ _RELEASE_VERB = re.compile(
     r"|发布|推出|上线|开源", re.I)
 
 
+# A product's name with a version in it, as labs write them: Qwen2.5-Max, GLM-4.5, Qwen3, K2 (not 300PFlops).
+_PRODUCT_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+(?:\.\d+)?(?:-[A-Za-z][A-Za-z0-9]*)*(?![A-Za-z0-9.])")
+# What a title compares its news with: a release named after these is the yardstick, not the news.
+_COMPARISON = re.compile(r"\b(?:to rival|rivals?|rivall?ing|beats?|beating|outperforms?|vs\.?|versus|than|takes on|"
+                         r"challenges?|on par with)\b.*$|(?:对标|挑战|超越|比肩|媲美|超过|叫板|對標|挑戰|超車).*$", re.I)
+
+
 def release_shaped(title: str) -> bool:
     """A title announcing that a named release came out ('Lab releases V2', '发布…M1'): a release
-    is what the report is, whatever else it mentions (its paper, its price, a benchmark)."""
-    return bool(_RELEASE_VERB.search(title)) and bool(releases_in_order(title, bare_versions=True))
+    is what the report is, whatever else it mentions (its paper, its price, a benchmark). A name
+    the title only compares with ('…supernode to rival Nvidia's NVL72') is not what came out."""
+    if not _RELEASE_VERB.search(title):
+        return False
+    own = _COMPARISON.sub("", title)
+    return bool(_PRODUCT_NAME.search(own) or releases_in_order(own, bare_versions=True))
 
 
 def item_form(title: str) -> str | None:

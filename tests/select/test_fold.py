@@ -248,6 +248,9 @@ def test_a_foreign_name_meets_its_chinese_transliteration_by_sound():
     renamed = item("zh2", "矿业部长马卡连科因塔尔科沃大坝溃坝辞职", feed="c", hours=2)
     assert similar(english, chinese) >= Thresholds().pair
     assert similar(english, renamed) < similar(english, chinese)   # another minister (Makarenko) of the same dam
+    from whalewatch.select.fold import fold_explained
+    result = fold_explained([english, chinese])
+    assert "gorbunov~戈尔+布+诺夫 (by sound)" in result.reasons_for(result.clusters[0][0].key)[0]
 
 
 def test_two_english_names_never_meet_by_sound_alone():

@@ -297,7 +297,11 @@ def _shown(unit: str, fa: _Features, fb: _Features) -> str:
     if unit in fb.expanded or not (meaning or _heard(unit, fa, fb)):
         return unit
     met = sorted(meaning & fb.expanded)
-    return f"{unit}={'/'.join(met[:2])}" if met else f"{unit} (a name that sounds alike)"
+    if met:
+        return f"{unit}={'/'.join(met[:2])}"
+    keys = (fa.sounds or {}).get(unit, frozenset())
+    heard = [other for other, sounds in (fb.sounds or {}).items() if not sounds.isdisjoint(keys)]
+    return f"{unit}~{'+'.join(heard[:3])} (by sound)"
 
 
 def _drop_framing_names(features: list[_Features]) -> None:

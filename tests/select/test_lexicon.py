@@ -116,3 +116,24 @@ def test_a_name_the_segmenter_does_not_know_stays_one_word_in_a_headline():
     a = item("a", "科大讯飞发布星火新版本")
     b = item("b", "讯飞星火升级", hours=2)
     assert "讯飞" in fold_explained([a, b]).reasons_for("a")[0]
+
+
+def test_the_us_is_a_place_in_both_languages():
+    """'US' and 美国 ('United States', 'US', 'USA' to CC-CEDICT) are America, a place like any
+    other: titles naming it and another country are told apart by the places rule."""
+    from datetime import datetime, timezone
+
+    from whalewatch.model import Item
+    from whalewatch.select.fold import _features
+    from whalewatch.select.lexicon import Lexicon, stem
+
+    when = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+    def item(title: str) -> Item:
+        return Item(key=title, feed="f", url="", canonical_url="", guid="", title=title, summary_html="",
+                    summary_text="", author="", published=None, first_seen=when, date=when)
+
+    assert stem("us") == stem("usa") == stem("american") == "america"
+    assert "america" in Lexicon().glosses("美国")
+    assert _features(item("US bans the app on government phones"), Lexicon()).places == {"america"}
+    assert _features(item("美国禁止政府设备使用该应用"), Lexicon()).places == {"america"}

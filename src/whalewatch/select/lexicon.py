@@ -29,7 +29,7 @@ import opencc
 import rjieba
 import Stemmer
 
-_VERSION = 8                                   # bump when the compiled form below changes
+_VERSION = 9                                   # bump when the compiled form below changes
 MAX_DEFINITIONS = 5                            # the first senses are the common ones
 MAX_GLOSS_WORDS = 6                            # a longer definition is an explanation, not a translation
 # Part-of-speech tags (jieba's) of words that carry no event identity: particles, prepositions,

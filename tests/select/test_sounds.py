@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from whalewatch.select.lexicon import dictionary
-from whalewatch.select.sounds import english_keys, pinyin_key
+from whalewatch.select.sounds import english_keys, english_short_key, pinyin_key, pinyin_short_key
 
 
 def key_of(chinese: str) -> str:
@@ -32,3 +32,15 @@ def test_different_names_do_not(english, chinese):
 
 def test_a_name_of_fewer_than_three_consonant_sounds_has_no_key():
     assert english_keys("Assad") == frozenset() and key_of("莱希") == ""
+
+
+@pytest.mark.parametrize("english, chinese", [("Harris", "哈里斯"), ("Raisi", "莱希"), ("Assad", "阿萨德"), ("Lahaina", "拉海纳")])
+def test_a_short_name_is_keyed_with_its_vowels(english, chinese):
+    syllables = [dictionary().readings[ch] for ch in chinese]
+    assert not english_keys(english) and not pinyin_key(syllables)      # too few consonants on their own
+    assert english_short_key(english) == pinyin_short_key(syllables) != ""
+
+
+def test_short_names_with_other_vowels_or_one_consonant_have_other_or_no_keys():
+    assert english_short_key("Hollis") != pinyin_short_key(["ha", "li", "si"])
+    assert english_short_key("Maui") == "" and pinyin_short_key(["mao", "yi"]) == ""

@@ -6,7 +6,8 @@ reduced to a coarse key of consonant classes: lips (p b), lips and teeth (f v w)
 throat (k g), hiss (s z j x zh ch sh, and pinyin r: 任 writes the zh of Prigozhin), liquid (l r,
 and 尔 'er'), m, and n (a nasal before a consonant or at a syllable's end is n in both: Trump
 and 特朗普). Vowels and h leave no trace. A key of fewer than three classes is too common to mean
-anything, and is not made.
+anything; such a short name (Harris, 哈里斯) is keyed with the vowel after each consonant instead,
+coarsely (a; e i y; o u), and an h that begins it, and needs two consonants even then.
 
 An English name gets a few keys, for what Chinese usually drops: a final r (Wagner, 瓦格纳) and
 a final s (Damascus, 大马士革).
@@ -78,3 +79,67 @@ def pinyin_key(syllables: list[str]) -> str:
             classes.append("N")
     key = _squeezed(classes)
     return key if len(key) >= MIN_CLASSES else ""
+
+
+# Short names (Harris, Raisi, Assad) have too few consonants for a key of their own; their vowels
+# are added, coarsely (a; e i y; o u), one after each consonant as both spellings have it.
+MIN_SHORT = 3
+_ENGLISH_VOWELS = {"a": "a", "e": "i", "i": "i", "y": "i", "o": "u", "u": "u"}
+_PINYIN_GLIDES = re.compile(r"^[iuv](?=[aeiouv])")      # xia, guo, xie: the glide is not the vowel
+
+
+def _short(symbols: list[str]) -> str:
+    """Vowels after the last consonant dropped (Chinese adds one to end on a vowel: 斯 for s);
+    a key needs two consonants, and three symbols in all."""
+    while symbols and symbols[-1].islower():
+        symbols.pop()
+    key = "".join(symbols)
+    return key if sum(1 for s in symbols if s.isupper()) >= 2 and len(symbols) >= MIN_SHORT else ""
+
+
+@lru_cache(maxsize=50_000)
+def english_short_key(name: str) -> str:
+    """Harris -> HaLiS: each consonant class, with the first vowel after it; h is kept at the start."""
+    word = "".join(_WORD.findall(name.lower()))
+    for group, sound in _ENGLISH_GROUPS:
+        word = word.replace(group, sound)
+    symbols: list[str] = []
+    vowel_due = True                            # a vowel may follow the start or a consonant
+    for i, letter in enumerate(word):
+        if letter in _ENGLISH_VOWELS and not (letter == "y" and i + 1 < len(word) and word[i + 1] in _VOWELS):
+            if vowel_due:
+                symbols.append(_ENGLISH_VOWELS[letter])
+                vowel_due = False
+            continue
+        sound = "H" if letter == "h" and i == 0 else ("S" if letter == "c" and word[i + 1:i + 2] in ("e", "i", "y")
+                                                       else "K" if letter == "c" else _ENGLISH_LETTERS.get(letter, ""))
+        if sound and not (symbols and symbols[-1] == sound):
+            symbols.append(sound)
+            vowel_due = True
+    return _short(symbols)
+
+
+def pinyin_short_key(syllables: list[str]) -> str:
+    """哈里斯 (ha li si) -> HaLiS, as ``english_short_key`` reads Harris."""
+    symbols: list[str] = []
+    for n, syllable in enumerate(syllables):
+        if not syllable:
+            return ""
+        if syllable in ("er", "r"):
+            symbols.append("L")
+            continue
+        final = syllable
+        for initial, sound in _PINYIN_INITIALS:
+            if syllable.startswith(initial):
+                sound = "H" if initial == "h" and n == 0 else ("" if initial == "h" else sound)
+                if sound and not (symbols and symbols[-1] == sound):
+                    symbols.append(sound)
+                final = syllable[len(initial):]
+                break
+        final = _PINYIN_GLIDES.sub("", final)
+        vowel_due = not symbols or symbols[-1].isupper()    # 海 in 拉海纳 adds no second vowel, as h adds none
+        if vowel_due and (final[:1] in _ENGLISH_VOWELS or final[:1] == "v"):
+            symbols.append(_ENGLISH_VOWELS.get(final[:1], "i"))
+        if final.endswith("n") or final.endswith("ng"):
+            symbols.append("N")
+    return _short(symbols)

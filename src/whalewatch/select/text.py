@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import chain
 
 from .lexicon import STOPWORDS, Lexicon, Word, dictionary, place_adjectives, stem, to_simplified
-from .sounds import english_keys, pinyin_key
+from .sounds import english_keys, english_short_key, pinyin_key, pinyin_short_key
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
@@ -112,7 +112,8 @@ def _sound_out(words: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[
                 if not (lexicon.name_like(part[0]) and lexicon.name_like(part[-1])
                         and any(lexicon.unlisted_name(w) for w in part)):
                     continue
-                key = pinyin_key([dictionary().readings.get(ch, "") for ch in "".join(w.text for w in part)])
+                syllables = [dictionary().readings.get(ch, "") for ch in "".join(w.text for w in part)]
+                key = pinyin_key(syllables) or pinyin_short_key(syllables)
                 for member in part if key else ():
                     sounds[member.text] = sounds.get(member.text, frozenset()) | {key}
         stretch = []
@@ -135,7 +136,7 @@ def foreign_names(text: str) -> dict[str, frozenset[str]]:
         unit = stem(word)
         if counts.get(unit, 0) > _ORDINARY_WORD:
             continue
-        keys = english_keys(word)
+        keys = english_keys(word) or frozenset(filter(None, [english_short_key(word)]))
         if keys:
             found[unit] = found.get(unit, frozenset()) | keys
     return found

@@ -106,17 +106,29 @@ def _sound_out(words: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[
         if word is not None and (lexicon.name_like(word) or len(word.text) == 1):
             stretch.append(word)
             continue
-        for start in range(len(stretch)):
-            for end in range(start + 1, min(start + _LONGEST_NAME, len(stretch)) + 1):
-                part = stretch[start:end]
-                if not (lexicon.name_like(part[0]) and lexicon.name_like(part[-1])
-                        and any(lexicon.unlisted_name(w) for w in part)):
-                    continue
-                syllables = [dictionary().readings.get(ch, "") for ch in "".join(w.text for w in part)]
-                key = pinyin_key(syllables) or pinyin_short_key(syllables)
-                for member in part if key else ():
-                    sounds[member.text] = sounds.get(member.text, frozenset()) | {key}
-        stretch = []
+        if stretch:
+            _sound_stretch(stretch, lexicon, sounds)
+            stretch = []
+
+
+def _sound_stretch(stretch: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[str]]) -> None:
+    named = [lexicon.name_like(w) for w in stretch]
+    unlisted = [lexicon.unlisted_name(w) for w in stretch]
+    for start in range(len(stretch)):
+        if not named[start]:
+            continue
+        for end in range(start + 1, min(start + _LONGEST_NAME, len(stretch)) + 1):
+            if not named[end - 1] or not any(unlisted[start:end]):
+                continue
+            key = _sound_key("".join(w.text for w in stretch[start:end]))
+            for member in stretch[start:end] if key else ():
+                sounds[member.text] = sounds.get(member.text, frozenset()) | {key}
+
+
+@lru_cache(maxsize=50_000)
+def _sound_key(name: str) -> str:
+    syllables = [dictionary().readings.get(ch, "") for ch in name]
+    return pinyin_key(syllables) or pinyin_short_key(syllables)
 
 
 _LONGEST_NAME = 5           # words of one foreign name as the segmenter may cut it

@@ -183,7 +183,7 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
                      lead_word(item.title), title_places)
     if features.chinese:
-        features.sounds = _chinese_sounds(title_reading, body_reading) or {}
+        features.sounds = _chinese_sounds(title_reading, body_reading)
         features.sound_keys = frozenset(chain.from_iterable(features.sounds.values()))
     return features
 
@@ -199,6 +199,7 @@ def _chinese_sounds(*readings: Reading) -> dict[str, frozenset[str]]:
 
 
 def _sounds(item: Item, f: _Features) -> dict[str, frozenset[str]]:
+    """An English report's foreign names and their keys, read the first time it meets a Chinese one."""
     if f.sounds is None:
         f.sounds = foreign_names(f"{item.title}\n{item.summary_text[:_SUMMARY_CHARS]}")
         f.sound_keys = frozenset(chain.from_iterable(f.sounds.values()))

@@ -292,3 +292,13 @@ def test_a_release_edition_written_as_a_chinese_word_is_the_english_suffix():
                     item("en", "Lab unveils R2-Mini-Preview, a reasoning model strong at mathematics", feed="b", hours=2,
                          summary="The preview model shows its reasoning before answering.")])
     assert found == [{"en", "zh"}]
+
+
+def test_a_title_of_200000_letters_is_read_without_backtracking():
+    """Every pattern that reads a title is linear in it: a quadratic one would take hours here,
+    not fail an assertion (an unbounded name before 预览版 once took 6 s for 20,000 letters)."""
+    from whalewatch.select.text import foreign_names, item_form, releases_in_order
+    flood = "a" * 200_000
+    assert releases_in_order(flood + "版") == [] and releases_in_order(flood + "预览版") == []
+    assert item_form("Lab releases " + "Nova " * 40_000 + "to rival " * 20_000) is None
+    assert foreign_names("Zq" + "x" * 200_000) == {}

@@ -132,7 +132,7 @@ def _sound_key(name: str) -> str:
 
 
 _LONGEST_NAME = 5           # words of one foreign name as the segmenter may cut it
-_NAME_CANDIDATE = re.compile(r"\b[A-Z][a-z]{3,}\b")
+_NAME_CANDIDATE = re.compile(r"\b[A-Z][a-z]{3,24}\b")     # a longer "word" is no name
 _ORDINARY_WORD = 10         # an English word that glosses more dictionary words than this is not a foreign name
 
 
@@ -205,7 +205,7 @@ def _split_brand(word: str) -> str:
 
 # A Chinese report writes a release's edition as a word after its name; English joins it to the name.
 _EDITIONS = {"预览版": "preview", "預覽版": "preview", "测试版": "beta", "測試版": "beta"}
-_CHINESE_EDITION = re.compile(r"([a-z0-9][a-z0-9.\-]*)\s*(" + "|".join(_EDITIONS) + ")")
+_CHINESE_EDITION = re.compile(r"(?<![a-z0-9.\-])([a-z0-9][a-z0-9.\-]{0,40})\s{0,3}(" + "|".join(_EDITIONS) + ")")
 
 
 def model_ids(text: str) -> frozenset[str]:

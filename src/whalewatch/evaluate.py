@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -75,10 +75,8 @@ def load_labelled(path: Path, config: Config) -> tuple[list[Item], dict[str, Lab
     feeds = {f.name: f for f in config.feeds}
     by_feed: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     truth_by_guid: dict[str, Labelled] = {}
-    ids = [event["id"] for event in data["events"]]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        raise ValueError(f"{path}: event ids used twice: {', '.join(twice)}; give each event one entry with all its reports")
+    _refuse_repeated([event["id"] for event in data["events"]], path, "event",
+                     "give each event one entry with all its reports")
     for event in data["events"]:
         for number, entry in enumerate(event["items"]):
             if entry["feed"] not in feeds:
@@ -201,11 +199,16 @@ class PairScores:
 def load_pairs(path: Path) -> list[dict]:
     """The pairs, refusing an id used twice: both copies would share item keys and score as one."""
     pairs = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
-    ids = [pair["id"] for pair in pairs]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        raise ValueError(f"{path}: pair ids used twice: {', '.join(twice)}; give each pair its own id")
+    _refuse_repeated([pair["id"] for pair in pairs], path, "pair", "give each pair its own id")
     return pairs
+
+
+def _refuse_repeated(ids: list[str], path: Path, what: str, advice: str) -> None:
+    """A labelled set's ids are its keys: one written twice would be silently merged or overwritten."""
+    counts = Counter(ids)
+    twice = sorted(i for i, n in counts.items() if n > 1)
+    if twice:
+        raise ValueError(f"{path}: {what} ids used twice: {', '.join(twice)}; {advice}")
 
 
 def _pair_item(pair: dict, side: str) -> Item:

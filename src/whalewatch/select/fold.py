@@ -406,8 +406,9 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
         return NEVER
     if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
         return NEVER                 # "Import AI 397" and "Import AI 398"
-    if fa.chinese != fb.chinese:
-        _sounds(a, fa), _sounds(b, fb)
+    if fa.chinese != fb.chinese:     # a foreign name may meet its transliteration
+        _sounds(a, fa)
+        _sounds(b, fb)
     share_a, count_a = _coverage(fa, fb)
     share_b, count_b = _coverage(fb, fa)
     if min(count_a, count_b) < 2:
@@ -437,9 +438,9 @@ def _other_figures(fa: _Features, fb: _Features) -> bool:
     """Each title gives a percentage and they have none in common. A headline's figure is the news
     (a rate, a tariff, a growth target); two reports of one decision give the same one, and a title
     that gives the old figure beside the new ('from 34% to 84%') still shares the new."""
-    a = [u for u in fa.headline if u.endswith("pct")]
-    b = [u for u in fb.headline if u.endswith("pct")]
-    return bool(a) and bool(b) and not set(a) & set(b)
+    a = {u for u in fa.headline if u.endswith("pct")}
+    b = {u for u in fb.headline if u.endswith("pct")}
+    return bool(a) and bool(b) and a.isdisjoint(b)
 
 
 def _different_places(fa: _Features, fb: _Features) -> bool:

@@ -253,6 +253,11 @@ class Word:
     def proper(self) -> bool:
         return self.tag in PROPER_TAGS or not self.tag or self.text in dictionary().proper
 
+    @property
+    def name_like(self) -> bool:
+        """A name, or characters the segmenter could not read as words (often a name it lacks)."""
+        return self.proper or self.tag == _UNKNOWN_TAG
+
 
 @dataclass
 class Lexicon:
@@ -314,13 +319,10 @@ class Lexicon:
             self._cache[(run, unknown)] = found
         return found
 
-    def name_like(self, word: Word) -> bool:
-        return word.proper or word.tag == _UNKNOWN_TAG
-
     def unlisted_name(self, word: Word) -> bool:
         """A name (or a word the segmenter could not read) that neither the glossary nor the
         dictionary lists: most often a foreign name written for its sound."""
-        return self.name_like(word) and word.text not in self._chinese_terms and not _glossed(word.text)
+        return word.name_like and word.text not in self._chinese_terms and not _glossed(word.text)
 
     def glosses(self, word: str, tag: str = "") -> frozenset[str]:
         """What the glossary or the dictionary says the word means; a person's name the dictionary

@@ -41,23 +41,43 @@ def _squeezed(classes: list[str]) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def english_keys(name: str) -> frozenset[str]:
-    """The keys of an English spelling of a name: as written, and without a final r or s."""
+def _as_heard(name: str) -> str:
+    """An English name in lower case with its letter groups as heard (Prigozhin -> prigosin)."""
     word = "".join(_WORD.findall(name.lower()))
     for group, sound in _ENGLISH_GROUPS:
         word = word.replace(group, sound)
+    return word
+
+
+def _consonant(word: str, i: int) -> str:
+    """The class of the consonant at ``i``: a c is soft before e, i and y."""
+    if word[i] == "c":
+        return "S" if word[i + 1:i + 2] in ("e", "i", "y") else "K"
+    return _ENGLISH_LETTERS.get(word[i], "")
+
+
+def _syllable(syllable: str) -> tuple[str, str, str]:
+    """A pinyin syllable as its initial, that initial's class and its final (ren -> r, S, en)."""
+    for initial, sound in _PINYIN_INITIALS:
+        if syllable.startswith(initial):
+            return initial, sound, syllable[len(initial):]
+    return "", "", syllable
+
+
+@lru_cache(maxsize=50_000)
+def english_keys(name: str) -> frozenset[str]:
+    """The keys of an English spelling of a name: as written, and without a final r or s."""
+    word = _as_heard(name)
     classes: list[str] = []
     for i, letter in enumerate(word):
         following = word[i + 1] if i + 1 < len(word) else ""
         if letter in _VOWELS or letter == "h" or (letter in "wy" and following not in _VOWELS):
-            classes.append("|")                 # a vowel: separates, leaves no class
-        elif letter == "c":
-            classes.append("S" if following in ("e", "i", "y") else "K")
-        elif letter in "mn" and following and following not in _VOWELS:
+            continue                            # a vowel: leaves no class
+        if letter in "mn" and following and following not in _VOWELS:
             classes.append("N")                 # a nasal before a consonant: Trump's m, 朗's ng
         else:
-            classes.append(_ENGLISH_LETTERS.get(letter, ""))
-    key = _squeezed([c for c in classes if c != "|"])
+            classes.append(_consonant(word, i))
+    key = _squeezed(classes)
     keys = {key}
     if word.endswith("r") or word.endswith("s"):
         keys.add(key[:-1])
@@ -71,10 +91,7 @@ def pinyin_key(syllables: list[str]) -> str:
         if syllable in ("er", "r"):
             classes.append("L")                 # 尔: the r of Tver, 特维尔
             continue
-        for initial, sound in _PINYIN_INITIALS:
-            if syllable.startswith(initial):
-                classes.append(sound)
-                break
+        classes.append(_syllable(syllable)[1])
         if syllable.endswith("n") or syllable.endswith("ng"):
             classes.append("N")
     key = _squeezed(classes)
@@ -100,19 +117,16 @@ def _short(symbols: list[str]) -> str:
 @lru_cache(maxsize=50_000)
 def english_short_key(name: str) -> str:
     """Harris -> HaLiS: each consonant class, with the first vowel after it; h is kept at the start."""
-    word = "".join(_WORD.findall(name.lower()))
-    for group, sound in _ENGLISH_GROUPS:
-        word = word.replace(group, sound)
+    word = _as_heard(name)
     symbols: list[str] = []
     vowel_due = True                            # a vowel may follow the start or a consonant
     for i, letter in enumerate(word):
-        if letter in _ENGLISH_VOWELS and not (letter == "y" and i + 1 < len(word) and word[i + 1] in _VOWELS):
+        if letter in _ENGLISH_VOWELS and not (letter == "y" and word[i + 1:i + 2] in _VOWELS):
             if vowel_due:
                 symbols.append(_ENGLISH_VOWELS[letter])
                 vowel_due = False
             continue
-        sound = "H" if letter == "h" and i == 0 else ("S" if letter == "c" and word[i + 1:i + 2] in ("e", "i", "y")
-                                                       else "K" if letter == "c" else _ENGLISH_LETTERS.get(letter, ""))
+        sound = "H" if letter == "h" and i == 0 else _consonant(word, i)
         if sound and not (symbols and symbols[-1] == sound):
             symbols.append(sound)
             vowel_due = True
@@ -128,14 +142,11 @@ def pinyin_short_key(syllables: list[str]) -> str:
         if syllable in ("er", "r"):
             symbols.append("L")
             continue
-        final = syllable
-        for initial, sound in _PINYIN_INITIALS:
-            if syllable.startswith(initial):
-                sound = "H" if initial == "h" and n == 0 else ("" if initial == "h" else sound)
-                if sound and not (symbols and symbols[-1] == sound):
-                    symbols.append(sound)
-                final = syllable[len(initial):]
-                break
+        initial, sound, final = _syllable(syllable)
+        if initial == "h":
+            sound = "H" if n == 0 else ""       # as an English h: heard only at the start
+        if sound and not (symbols and symbols[-1] == sound):
+            symbols.append(sound)
         final = _PINYIN_GLIDES.sub("", final)
         vowel_due = not symbols or symbols[-1].isupper()    # 海 in 拉海纳 adds no second vowel, as h adds none
         if vowel_due and (final[:1] in _ENGLISH_VOWELS or final[:1] == "v"):

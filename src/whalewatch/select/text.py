@@ -103,7 +103,7 @@ def _sound_out(words: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[
     and ends with a name and holds an unlisted one is sounded out, and its key given to its words."""
     stretch: list[Word] = []
     for word in [*words, None]:
-        if word is not None and (lexicon.name_like(word) or len(word.text) == 1):
+        if word is not None and (word.name_like or len(word.text) == 1):
             stretch.append(word)
             continue
         if stretch:
@@ -112,7 +112,7 @@ def _sound_out(words: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[
 
 
 def _sound_stretch(stretch: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[str]]) -> None:
-    named = [lexicon.name_like(w) for w in stretch]
+    named = [w.name_like for w in stretch]
     unlisted = [lexicon.unlisted_name(w) for w in stretch]
     for start in range(len(stretch)):
         if not named[start]:

@@ -27,3 +27,23 @@ def test_each_item_keeps_its_most_alike_neighbours_and_of_equals_the_nearest_in_
     # all nine are equally alike; item 0 keeps the three nearest in time (5, 10 and 20 hours away)
     assert {(0, 6), (0, 5), (0, 4)} <= set(pairs)
     assert (0, 8) not in pairs and (0, 7) not in pairs              # 70 and 60 hours away: each has nearer equals
+
+
+def test_a_report_keeps_neighbours_in_the_other_language_though_its_own_are_more_alike():
+    # a Chinese report (0) holds its words and every gloss of them, so it meets its English twin (1)
+    # thinly; four Chinese reports sharing its words (2-5) are far more alike to it
+    chinese_words = {"地震", "石川", "海啸", "earthquak", "quak", "tremor", "ishikawa", "tsunami", "tidal", "wave"}
+    chinese_words |= {f"gloss{n}" for n in range(60)}
+    words = [chinese_words, {"ishikawa", "tsunami", "noto", "peninsula", "magnitude", "warning", "coast", "residents",
+                             "flee", "higher", "ground", "year", "day", "sea", "japan"}]
+    words += [{"地震", "石川", "海啸", *(f"gloss{n}" for n in range(60))} for _ in range(4)]
+    words += [words[1] - {"ishikawa", "tsunami"} for _ in range(4)]        # and so has the English one (6-9)
+    words += [{f"filler{n}"} for n in range(60)]
+    vectors = [{w: 1.0 for w in ws} for ws in words]
+    chinese = [True, False] + [True] * 4 + [False] * 64
+    pairs = similar_pairs(vectors, [frozenset(ws) for ws in words], [0.0] * len(words), max_gap=4 * DAY,
+                          per_item=2, languages=chinese)
+    assert len({(0, 2), (0, 3), (0, 4), (0, 5)} & set(pairs)) == 2    # its own language's most alike, as before
+    assert (0, 1) in pairs                         # and its translation, which ranks below all of them
+    without = similar_pairs(vectors, [frozenset(ws) for ws in words], [0.0] * len(words), max_gap=4 * DAY, per_item=2)
+    assert (0, 1) not in without

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from whalewatch.model import Item
 from whalewatch.select.fold import fold, fold_explained, similar
-from whalewatch.select.lexicon import Lexicon, romanised, to_simplified
+from whalewatch.select.lexicon import _VERSION, Lexicon, dictionary, romanised, stem, synonyms, to_simplified
 from whalewatch.urls import canonical_url
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=timezone.utc)
@@ -35,6 +35,12 @@ def test_a_dictionary_gloss_joins_chinese_and_english_words():
 
 def test_a_name_the_dictionary_lacks_is_romanised_from_its_readings():
     assert romanised("梁文锋") == {"liang", "wenfeng"}
+
+
+def test_a_title_the_segmenter_tags_as_a_name_also_means_what_its_words_mean():
+    words = {w.text: w.glosses for w in Lexicon().words("罗马教皇方济各去世")}
+    assert {"pope", "rome"} <= words["罗马教皇"]
+    assert Lexicon().glosses("梁文锋", "nr") == {"liang", "wenfeng"}      # a person's name is only its sound
 
 
 def test_a_traditional_and_a_simplified_report_of_one_event_fold():
@@ -80,6 +86,24 @@ def test_explain_names_the_words_that_joined_two_reports():
     ])
     (reasons,) = result.reasons.values()
     assert "地震=earthquak" in reasons[0] and "joined by wording" in reasons[0]
+
+
+def test_english_words_one_chinese_word_translates_both_are_synonyms():
+    assert {"detain", "apprehend"} <= synonyms(stem("arrest"))
+    assert {"prohibit", "forbid"} <= synonyms(stem("ban"))
+    assert not synonyms(stem("make")) and not synonyms(stem("hold"))     # vague words pair with nothing
+
+
+def test_two_english_reports_in_other_words_fold_through_a_synonym_and_say_so():
+    detained = item("a", "Border agents detain ferry captain over smuggled migrants",
+                    "The captain was held at the harbour in Calais after officers found 40 people hidden in a lorry on board.")
+    arrested = item("b", "Ferry captain arrested in Calais after migrants found hidden in lorry",
+                    "Police said 40 people were discovered in the vehicle when the boat docked.", hours=2)
+    other = item("c", "Protest leader arrested in Belgrade after clashes with police",
+                 "Demonstrators had blocked a bridge over the Sava for a third night.", hours=4)
+    result = fold_explained([detained, arrested, other])
+    assert sorted(sorted(i.key for i in c) for c in result.clusters) == [["a", "b"], ["c"]]
+    assert "detain~arrest (synonym)" in result.reasons["a"][0]
 
 
 def test_a_dictionary_entry_that_points_elsewhere_or_explains_itself_still_translates():
@@ -137,3 +161,17 @@ def test_the_us_is_a_place_in_both_languages():
     assert "america" in Lexicon().glosses("美国")
     assert _features(item("US bans the app on government phones"), Lexicon()).places == {"america"}
     assert _features(item("美国禁止政府设备使用该应用"), Lexicon()).places == {"america"}
+
+
+def test_a_compiled_dictionary_replaces_the_caches_of_other_versions(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "whalewatch"
+    folder.mkdir()
+    (folder / "cedict-v1-3817593-1.pickle").write_bytes(b"stale")
+    dictionary.cache_clear()
+    try:
+        assert synonyms.__wrapped__("detain") and dictionary().glosses["地震"]
+    finally:
+        dictionary.cache_clear()
+    left = [p.name for p in folder.iterdir()]
+    assert len(left) == 1 and left[0].startswith(f"cedict-v{_VERSION}-") and left[0].endswith(".pickle")

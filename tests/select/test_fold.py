@@ -301,4 +301,5 @@ def test_a_title_of_200000_letters_is_read_without_backtracking():
     flood = "a" * 200_000
     assert releases_in_order(flood + "版") == [] and releases_in_order(flood + "预览版") == []
     assert item_form("Lab releases " + "Nova " * 40_000 + "to rival " * 20_000) is None
+    assert item_form("Nova-" * 40_000 + "V") is None and item_form("N" * 200_000 + "1") is None
     assert foreign_names("Zq" + "x" * 200_000) == {}

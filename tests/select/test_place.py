@@ -97,6 +97,17 @@ def test_a_release_is_named_by_what_came_out_not_by_what_it_is_compared_with():
     assert item_form("Lab releases a model in 2025") is None
 
 
+def test_a_paper_titled_by_its_versioned_model_is_the_release_s_own_report():
+    from whalewatch.select.text import item_form
+    assert item_form("Nova-Coder-V2: Breaking the Barrier of Closed Models in Code") == "release"
+    assert item_form("Orion2.5: Mixture-of-Experts Vision-Language Models") == "release"
+    # a one-letter name is a research paper's short name ('s1: Simple test-time scaling'), and a
+    # name without a version is a system's
+    assert item_form("s1: Simple test-time scaling") is None
+    assert item_form("Nova-OCR: Contexts Optical Compression") is None
+    assert item_form("Nova-V2: what it means for open models") == "essay"
+
+
 def test_a_keyword_listed_in_the_plural_matches_the_singular_too():
     sections = Placer(parse_config("briefing:\n  timezone: UTC\nsections:\n  - id: chips\n    title: Chips\n"
                                    "    keywords: [chips, export controls, news]\n  - id: other\n    title: Other\n"

@@ -28,7 +28,7 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, gloss_strength, has_synonyms, places, synonyms
+from .lexicon import Lexicon, gloss_strength, has_synonyms, places, synonym_table, synonyms
 from .parallel import may_fork
 from .text import Reading, essay_shaped, foreign_names, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
@@ -364,7 +364,8 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     f.norm = sum(f.squares.values())
     f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places
                            and not f.glosses.get(u, frozenset()) & f.places)
-    f.synonymous = tuple(u for u in vector if u not in f.glosses and has_synonyms(u))
+    table = synonym_table()
+    f.synonymous = tuple(u for u in vector if u in table and u not in f.glosses)
     f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice
 
 

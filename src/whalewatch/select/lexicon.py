@@ -411,6 +411,11 @@ def has_synonyms(stem_: str) -> bool:
     return stem_ in dictionary().synonyms
 
 
+def synonym_table() -> dict[str, str]:
+    """Every English stem that has synonyms (the keys), for checking many words at once."""
+    return dictionary().synonyms
+
+
 @lru_cache(maxsize=8192)
 def synonyms(stem_: str) -> frozenset[str]:
     """English stems that can name what this one names, by a Chinese word translated by both."""

@@ -320,6 +320,9 @@ _RELEASE_VERB = re.compile(
 
 # A product's name with a version in it, as labs write them: Qwen2.5-Max, GLM-4.5, Qwen3, K2 (not 300PFlops).
 _PRODUCT_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+-?\d+(?:\.\d+)?(?:-[A-Za-z][A-Za-z0-9]*)*(?![A-Za-z0-9.])")
+# 'DeepSeek-Coder-V2: Breaking the Barrier…': a product's versioned name (a word of two letters or
+# more, then its version) opening a title, before a colon.
+_NAMED_REPORT = re.compile(r"^\s*(?:[A-Za-z][\w.]*-)*[A-Za-z]{2,}-?[Vv]?\d+(?:\.\d+)?(?:-[A-Za-z][A-Za-z0-9]*)*\s*[:：]")
 # What a title compares its news with: a release named after these is the yardstick, not the news.
 _COMPARISON = re.compile(r"\b(?:to rival|rivals?|rivall?ing|beats?|beating|outperforms?|vs\.?|versus|than|takes on|"
                          r"challenges?|on par with)\b.*$|(?:对标|挑战|超越|比肩|媲美|超过|叫板|對標|挑戰|超車).*$", re.I)
@@ -328,7 +331,11 @@ _COMPARISON = re.compile(r"\b(?:to rival|rivals?|rivall?ing|beats?|beating|outpe
 def release_shaped(title: str) -> bool:
     """A title announcing that a named release came out ('Lab releases V2', '发布…M1'): a release
     is what the report is, whatever else it mentions (its paper, its price, a benchmark). A name
-    the title only compares with ('…supernode to rival Nvidia's NVL72') is not what came out."""
+    the title only compares with ('…supernode to rival Nvidia's NVL72') is not what came out.
+    A title that opens with a versioned name and a colon ('DeepSeek-VL2: Mixture-of-Experts…') is
+    the release's own report."""
+    if _NAMED_REPORT.match(title):
+        return True
     if not _RELEASE_VERB.search(title):
         return False
     own = _COMPARISON.sub("", title)

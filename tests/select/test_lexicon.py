@@ -175,3 +175,20 @@ def test_a_compiled_dictionary_replaces_the_caches_of_other_versions(tmp_path, m
         dictionary.cache_clear()
     left = [p.name for p in folder.iterdir()]
     assert len(left) == 1 and left[0].startswith(f"cedict-v{_VERSION}-") and left[0].endswith(".pickle")
+
+
+def test_a_capital_names_its_country_but_a_province_s_capital_does_not():
+    capitals = dictionary().capitals
+    assert capitals["kyiv"] == "ukrain" and capitals["moscow"] == "russia" and capitals["tokyo"] == "japan"
+    assert "hangzhou" not in capitals            # 'capital of Zhejiang': a province, not a country
+
+
+def test_a_report_naming_a_country_by_its_capital_meets_one_naming_the_country(monkeypatch):
+    from whalewatch.select import fold as fold_module
+    troops = item("a", "Ukrainian troops seize villages in Russia's Belgorod region",
+                  "Fighting spread along the border near the town of Shebekino, the regional governor said.")
+    forces = item("b", "Kyiv's forces advance across the border, Moscow says",
+                  "Russia's army said it was holding back an incursion near Shebekino in the Belgorod region.", hours=3)
+    with_capitals = similar(troops, forces)
+    monkeypatch.setattr(fold_module, "country_of_capital", lambda word: None)
+    assert with_capitals > similar(troops, forces) + 0.02

@@ -28,7 +28,7 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, gloss_strength, has_synonyms, places, synonym_table, synonyms
+from .lexicon import Lexicon, country_of_capital, gloss_strength, has_synonyms, places, synonym_table, synonyms
 from .parallel import may_fork
 from .text import Reading, essay_shaped, foreign_names, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
@@ -175,6 +175,8 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
     expanded = set(title | body)
     for meaning in glosses.values():
         expanded |= meaning
+    capitals = _countries_of_capitals(expanded)
+    expanded |= capitals
     ordered = releases_in_order(item.title, bare_versions=True)
     title_ids = frozenset(ordered)
     title_places = frozenset(u for u in title if u in places()) | frozenset(
@@ -188,6 +190,16 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
         features.sounds = _chinese_sounds(title_reading, body_reading)
         features.sound_keys = frozenset(chain.from_iterable(features.sounds.values()))
     return features
+
+
+def _countries_of_capitals(words: set[str] | frozenset[str]) -> set[str]:
+    """News names a country by its capital ('Kyiv's forces', 'Beijing says', 莫斯科): the country too."""
+    found = set()
+    for word in words:
+        country = country_of_capital(word)
+        if country:
+            found.add(country)
+    return found
 
 
 def _chinese_sounds(*readings: Reading) -> dict[str, frozenset[str]]:
@@ -499,7 +511,7 @@ def _name_met(name: str, fa: _Features, fb: _Features) -> bool:
     """A name is met by itself, by its translation in the other report's own words, or by its sound.
     Not by a gloss the other report's Chinese words happen to share: 国务院 (the State Council) is
     not met by the 'state' of 美国 (the United States)."""
-    if name in fb.expanded or _heard(name, fa, fb):
+    if name in fb.expanded or _heard(name, fa, fb) or country_of_capital(name) in fb.units:
         return True
     meaning = fa.glosses.get(name)
     return bool(meaning) and any(g in fb.units for g in meaning & fb.expanded)

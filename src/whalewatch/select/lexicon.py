@@ -34,7 +34,7 @@ import opencc
 import rjieba
 import Stemmer
 
-_VERSION = 10                                  # bump when the compiled form below changes
+_VERSION = 11                                  # bump when the compiled form below changes
 MAX_DEFINITIONS = 5                            # the first senses are the common ones
 MAX_GLOSS_WORDS = 6                            # a longer definition is an explanation, not a translation
 SYNONYM_SENSES = (2, 4)                        # a word translated by this many one-word senses joins them as synonyms
@@ -128,6 +128,7 @@ class Dictionary:
     proper: frozenset[str]                    # words whose reading CC-CEDICT capitalises: names of people, places, firms
     gloss_counts: dict[str, int]              # English stem -> how many words it glosses: 'use' many, 'nvidia' one
     synonyms: dict[str, str]                  # English stem -> stems one Chinese word is translated by besides it
+    capitals: dict[str, str]                  # a country's capital -> the country ('kyiv' -> 'ukrain'), stems
 
 
 def _cedict_path() -> Path:
@@ -181,6 +182,7 @@ def _compile(source: Path) -> Dictionary:
     proper: set[str] = set()
     references: dict[str, str] = {}
     single_senses: list[list[str]] = []
+    capitals: dict[str, str] = {}
     with gzip.open(source, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -205,6 +207,8 @@ def _compile(source: Path) -> Dictionary:
             stems = glosses.setdefault(simplified, set())
             if not proper_reading:
                 single_senses.append(_one_word_senses(senses))
+            else:
+                _note_capital(senses, capitals)
             for sense in senses.strip().strip("/").split("/")[:MAX_DEFINITIONS]:
                 stems.update(_sense_words(sense, proper=proper_reading))
                 reference = _REFERENCE.match(_LEADING_LABELS.sub("", sense).strip())
@@ -219,7 +223,28 @@ def _compile(source: Path) -> Dictionary:
             counts[stem_] = counts.get(stem_, 0) + 1
     return Dictionary({w: " ".join(sorted(s)) for w, s in glosses.items() if s}, readings, surnames,
                       tuple(sorted(w for w in proper if len(w) >= 3)), frozenset(proper), counts,
-                      _synonym_table(single_senses, counts))
+                      _synonym_table(single_senses, counts), capitals)
+
+
+_CAPITAL_OF = re.compile(r"^([^,;(]+?)(?:\s*\([^)]*\))?,\s*capital of (?:the )?([a-z' ]+?)\s*(?:\(|$)", re.I)
+
+
+def _note_capital(senses: str, capitals: dict[str, str]) -> None:
+    """'Kyiv or Kiev, capital of Ukraine': news names a country by its capital ('Kyiv's forces',
+    'Beijing says'). Only a country's capital counts; a province's (Hangzhou, Zhejiang's) does not."""
+    match = _CAPITAL_OF.match(senses.strip().strip("/").split("/")[0])
+    if not match:
+        return
+    words = match.group(2).lower().split()
+    country = stem(words[-1])
+    whole = len(words) == 1 or (len(words) == 2 and words[0] in ("north", "south")) \
+        or " ".join(words) in {place for _, place in _place_table()}
+    if country not in places() or not whole:     # 'capital of Punjab state of northwest India' is a state's
+        return
+    for name in re.split(r"\s+or\s+", match.group(1).lower()):
+        words = english_words(name)
+        if len(words) == 1 and words[0] != country:
+            capitals.setdefault(words[0], country)
 
 
 def _one_word_senses(senses: str) -> list[str]:
@@ -409,6 +434,10 @@ def _keep_unknown(loose: list[str], found: list[Word], wanted: bool) -> None:
 
 def has_synonyms(stem_: str) -> bool:
     return stem_ in dictionary().synonyms
+
+
+def country_of_capital(stem_: str) -> str | None:
+    return dictionary().capitals.get(stem_)
 
 
 def synonym_table() -> dict[str, str]:

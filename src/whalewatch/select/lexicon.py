@@ -13,7 +13,8 @@ No event's vocabulary lives in code. A Chinese report is made comparable with an
 The same dictionary also lets two English reports meet through different words: a Chinese word
 that CC-CEDICT translates as 'to detain; to arrest' says the two English words can name one act
 (paraphrase by pivoting through a second language). Two Chinese reports meet that way already,
-through the English their words share.
+through the English their words share. And its entries that say 'Kyiv or Kiev, capital of
+Ukraine' let a report that names a country by its capital meet one that names the country.
 """
 
 from __future__ import annotations

@@ -100,3 +100,20 @@ def test_a_pair_written_twice_is_refused(tmp_path):
     path.write_text("pairs:\n" + pair + pair, encoding="utf-8")
     with pytest.raises(ValueError, match="used twice: twin"):
         load_pairs(path)
+
+
+def test_pairs_re_dated_into_one_window_keep_their_own_spread():
+    from datetime import datetime, timedelta, timezone
+    from whalewatch.evaluate import in_one_window
+
+    def when(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    pairs = [{"id": f"p{n}", "same": True, "a": {"date": "2023-02-06T06:00:00Z", "title": "A"},
+              "b": {"date": f"2023-02-0{6 + n % 2}T09:30:00Z", "title": "B"}} for n in range(40)]
+    start = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    moved = in_one_window(pairs, start)
+    for before, after in zip(pairs, moved):
+        assert when(after["b"]["date"]) - when(after["a"]["date"]) == when(before["b"]["date"]) - when(before["a"]["date"])
+        assert start <= when(after["a"]["date"]) < start + timedelta(hours=48)
+    assert len({p["a"]["date"] for p in moved}) > 30 and in_one_window(pairs, start) == moved   # spread out, and stable

@@ -16,7 +16,7 @@ import hashlib
 import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from itertools import combinations
 from pathlib import Path
@@ -209,6 +209,21 @@ def _refuse_repeated(ids: list[str], path: Path, what: str, advice: str) -> None
     twice = sorted(i for i, n in counts.items() if n > 1)
     if twice:
         raise ValueError(f"{path}: {what} ids used twice: {', '.join(twice)}; {advice}")
+
+
+def in_one_window(pairs: list[dict], start: datetime, hours: int = 48) -> list[dict]:
+    """The pairs re-dated so that all of them fall within ``hours`` (plus each pair's own spread)
+    of ``start``: every story of the set in one very busy week, each pair's reports as far apart
+    as they were. A pair's place in the window comes from a hash of its id, so it stays put."""
+    moved = []
+    for pair in pairs:
+        dates = {side: datetime.fromisoformat(pair[side]["date"].replace("Z", "+00:00")) for side in ("a", "b")}
+        first = min(dates.values())
+        offset = int.from_bytes(hashlib.sha256(pair["id"].encode("utf-8")).digest()[:4], "big") % (hours * 60)
+        anchor = start + timedelta(minutes=offset)
+        moved.append({**pair, **{side: {**pair[side], "date": (anchor + (dates[side] - first)).isoformat()}
+                                 for side in ("a", "b")}})
+    return moved
 
 
 def _pair_item(pair: dict, side: str) -> Item:

@@ -303,3 +303,26 @@ def test_a_title_of_200000_letters_is_read_without_backtracking():
     assert item_form("Lab releases " + "Nova " * 40_000 + "to rival " * 20_000) is None
     assert item_form("Nova-" * 40_000 + "V") is None and item_form("N" * 200_000 + "1") is None
     assert foreign_names("Zq" + "x" * 200_000) == {}
+
+
+def test_a_name_the_other_report_lacks_costs_as_much_as_the_names_it_leaves_unmet():
+    from whalewatch.select.fold import similar
+    # the two titles share the storm's name and the state; one adds a region and a category, the
+    # other a state: once, one unmet name on each side cost the pair 0.65 of its score and split it
+    landfall = item("a", "Hurricane Nadia makes landfall in Florida's Big Bend as Category 4 storm",
+                    summary="The storm came ashore near Perry with winds of 140 mph overnight.")
+    inland = item("b", "Nadia slams Florida coast before tearing into Georgia", hours=6,
+                  summary="Millions lost power as the hurricane raced inland after coming ashore near Perry with 140 mph winds.")
+    assert groups([landfall, inland]) == [{"a", "b"}]
+    # a title naming only someone the other never mentions still costs the full weight
+    # (test_names_and_commentary_lower_a_pair_score_but_words_still_decide)
+    assert similar(landfall, inland) > similar(landfall, item("c", inland.title.replace("Nadia", "Omar"), hours=6,
+                                                             summary=inland.summary_text))
+
+
+def test_two_groups_do_not_merge_through_a_report_alike_to_nothing_in_the_other():
+    from whalewatch.select.fold import _stranger
+    # rows: the first group's reports; columns: the second's
+    assert _stranger([0.3, 0.3, 0.0, 0.0], width=2)            # its second report is like neither of theirs
+    assert _stranger([0.3, 0.0, 0.3, 0.0], width=2)            # their second report is like neither of ours
+    assert not _stranger([0.3, 0.0, 0.0, 0.2], width=2)        # every report is like one on the other side

@@ -161,6 +161,9 @@ def test_the_us_is_a_place_in_both_languages():
     assert "america" in Lexicon().glosses("美国")
     assert _features(item("US bans the app on government phones"), Lexicon()).places == {"america"}
     assert _features(item("美国禁止政府设备使用该应用"), Lexicon()).places == {"america"}
+    # a region named after the continent is not the United States
+    assert _features(item("Latin American central banks cut rates as US holds"), Lexicon()).places == {"america"}
+    assert not _features(item("Latin American and South-American markets rally"), Lexicon()).places
 
 
 def test_a_compiled_dictionary_replaces_the_caches_of_other_versions(tmp_path, monkeypatch):

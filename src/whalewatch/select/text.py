@@ -67,6 +67,10 @@ class Reading:
     sounds: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
+# 'Latin American' is a region, not the United States that 'American' names on its own.
+_AMERICAS = re.compile(r"\b(latin|south|central|north)[\s-]+americ(?:a|an|ans)\b")
+
+
 def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
     """Comparable units of a title or summary, English and Chinese alike.
 
@@ -79,6 +83,8 @@ def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
     if cjk:
         text = to_simplified(text)
     reading = Reading(_figures(text))
+    if "americ" in text:
+        text = _AMERICAS.sub(lambda m: m.group(1) + "america", text)
     text = lexicon.latin(text)
     if _HAS_DIGIT.search(text):
         text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)

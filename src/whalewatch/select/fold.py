@@ -28,7 +28,7 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, country_of_capital, gloss_strength, has_synonyms, places, synonym_table, synonyms
+from .lexicon import Lexicon, country_of_capital, gloss_strength, places, synonym_table, synonyms
 from .parallel import may_fork
 from .text import Reading, essay_shaped, foreign_names, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
@@ -175,8 +175,7 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
     expanded = set(title | body)
     for meaning in glosses.values():
         expanded |= meaning
-    capitals = _countries_of_capitals(expanded)
-    expanded |= capitals
+    expanded |= _countries_of_capitals(expanded)
     ordered = releases_in_order(item.title, bare_versions=True)
     title_ids = frozenset(ordered)
     title_places = frozenset(u for u in title if u in places()) | frozenset(
@@ -194,12 +193,7 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
 
 def _countries_of_capitals(words: set[str] | frozenset[str]) -> set[str]:
     """News names a country by its capital ('Kyiv's forces', 'Beijing says', 莫斯科): the country too."""
-    found = set()
-    for word in words:
-        country = country_of_capital(word)
-        if country:
-            found.add(country)
-    return found
+    return {country for word in words if (country := country_of_capital(word))}
 
 
 def _chinese_sounds(*readings: Reading) -> dict[str, frozenset[str]]:
@@ -389,7 +383,7 @@ def _met(unit: str, fa: _Features, fb: _Features) -> bool:
     meaning = fa.glosses.get(unit)
     if meaning:
         return not meaning.isdisjoint(fb.expanded) or _heard(unit, fa, fb)
-    return _heard(unit, fa, fb) or (has_synonyms(unit) and not synonyms(unit).isdisjoint(fb.expanded))
+    return _heard(unit, fa, fb) or (unit in synonym_table() and not synonyms(unit).isdisjoint(fb.expanded))
 
 
 def _heard(unit: str, fa: _Features, fb: _Features) -> bool:
@@ -415,13 +409,13 @@ def _coverage(fa: _Features, fb: _Features) -> tuple[float, int]:
         if unit not in hit and meaning:
             met = meaning & fb.expanded
             if met:
-                weight += fa.squares.get(unit, 0.0) * max(_strength(g) for g in met)
+                weight += squares.get(unit, 0.0) * max(_strength(g) for g in met)
                 count += 1
                 glossed.add(unit)
     if fa.sounds and fa.chinese != fb.chinese:
         for unit in fa.sounds:
             if unit not in hit and unit not in glossed and _heard(unit, fa, fb):
-                weight += fa.squares.get(unit, 0.0)
+                weight += squares.get(unit, 0.0)
                 count += 1
     for unit in fa.synonymous:
         if unit not in hit:
@@ -508,9 +502,9 @@ def _unmet_share(fa: _Features, fb: _Features) -> float:
 
 
 def _name_met(name: str, fa: _Features, fb: _Features) -> bool:
-    """A name is met by itself, by its translation in the other report's own words, or by its sound.
-    Not by a gloss the other report's Chinese words happen to share: 国务院 (the State Council) is
-    not met by the 'state' of 美国 (the United States)."""
+    """A name is met by itself, by its translation in the other report's own words, by its sound, or
+    (a capital) by its country. Not by a gloss the other report's Chinese words happen to share:
+    国务院 (the State Council) is not met by the 'state' of 美国 (the United States)."""
     if name in fb.expanded or _heard(name, fa, fb) or country_of_capital(name) in fb.units:
         return True
     meaning = fa.glosses.get(name)

@@ -405,12 +405,12 @@ class Lexicon:
         known = _glossed(word)
         if known:
             return known
-        parts = [part for part in rjieba.cut_for_search(word) if part != word and len(part) > 1]
+        parts = [part for part in rjieba.cut_for_search(word) if part != word and len(part) > 1 and _glossed(part)]
         meaning = frozenset().union(*map(_glossed, parts))
         if tag in _NAME_TAGS and 2 <= len(word) <= 4:
             # a name, or a title the segmenter tags as one (罗马教皇, 'Roman pope'): its sound, and
             # what its words mean when they are dictionary words from end to end
-            return romanised(word) | meaning if _spelled_by(word, [p for p in parts if _glossed(p)]) else romanised(word)
+            return romanised(word) | meaning if _spelled_by(word, parts) else romanised(word)
         return meaning
 
 
@@ -431,10 +431,6 @@ def _keep_unknown(loose: list[str], found: list[Word], wanted: bool) -> None:
     if wanted and 2 <= len(loose) <= _LONGEST_UNKNOWN:
         found.append(Word("".join(loose), _UNKNOWN_TAG, frozenset()))
     loose.clear()
-
-
-def has_synonyms(stem_: str) -> bool:
-    return stem_ in dictionary().synonyms
 
 
 def country_of_capital(stem_: str) -> str | None:

@@ -104,17 +104,11 @@ def _topics(raws: dict[Path, bytes | None]) -> dict[str, str]:
     for path, raw in raws.items():
         if raw is None:
             continue
-        text = raw.decode("utf-8", errors="replace")
-        match = _FRONT.match(text)
-        meta: dict = {}
-        if match:
-            try:
-                loaded, _ = load_with_lines(match.group(1))
-                meta = loaded if isinstance(loaded, dict) else {}
-            except YamlProblem:
-                continue
+        try:
+            meta, body = front_matter(raw.decode("utf-8", errors="replace"))
+        except YamlProblem:
+            continue                                     # read_note reports it, and skips the note
         kind = SHAPE_ALIASES.get(str(meta.get("kind", "")), str(meta.get("kind", "")))
-        body = text[match.end():] if match else text
         if kind != "topic" and (kind or guess_shape(body).name != "topic"):
             continue
         title = str(meta.get("title") or meta.get("subject") or subject_of(body) or path.stem)

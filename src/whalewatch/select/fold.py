@@ -28,7 +28,7 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, country_of_capital, gloss_strength, places, synonym_table, synonyms
+from .lexicon import Lexicon, capital_table, country_of_capital, gloss_strength, places, synonym_table, synonyms
 from .parallel import may_fork
 from .text import Reading, essay_shaped, foreign_names, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
@@ -178,8 +178,9 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
     expanded |= _countries_of_capitals(expanded)
     ordered = releases_in_order(item.title, bare_versions=True)
     title_ids = frozenset(ordered)
-    title_places = frozenset(u for u in title if u in places()) | frozenset(
-        g for u in title for g in title_reading.glosses.get(u, ()) if g in places() and len(title_reading.glosses[u]) <= 3)
+    known_places = places()
+    title_places = frozenset(title & known_places) | frozenset(
+        g for u in title for g in title_reading.glosses.get(u, ()) if g in known_places and len(title_reading.glosses[u]) <= 3)
     features = _Features(title, body, glosses, frozenset(expanded), has_cjk(item.title), title_ids,
                      _families(title_ids), _families(title_ids | model_ids(summary)),
                      frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
@@ -193,7 +194,8 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
 
 def _countries_of_capitals(words: set[str] | frozenset[str]) -> set[str]:
     """News names a country by its capital ('Kyiv's forces', 'Beijing says', 莫斯科): the country too."""
-    return {country for word in words if (country := country_of_capital(word))}
+    capitals = capital_table()
+    return {capitals[word] for word in capitals.keys() & words}
 
 
 def _chinese_sounds(*readings: Reading) -> dict[str, frozenset[str]]:

@@ -437,6 +437,11 @@ def country_of_capital(stem_: str) -> str | None:
     return dictionary().capitals.get(stem_)
 
 
+def capital_table() -> dict[str, str]:
+    """Every capital's stem and its country's, for checking many words at once."""
+    return dictionary().capitals
+
+
 def synonym_table() -> dict[str, str]:
     """Every English stem that has synonyms (the keys), for checking many words at once."""
     return dictionary().synonyms

@@ -19,6 +19,7 @@ from ..urls import canonical_url, safe_url
 from .dates import AMBIGUOUS_CST, IMPLAUSIBLE, bounded, chinese_cst, from_struct, impossible_year, mentions_cst, read_cjk_or_epoch
 from .decode import Decoded, as_utf8_xml, decode_document, refuse_attribute_floods, refuse_entity_declarations
 from .fastpath import Document, read_common_feed
+from .footers import without_footer
 from .trim import trim
 
 MAX_SUMMARY = 20_000
@@ -192,7 +193,7 @@ def _summary(entry, link: str) -> str:  # noqa: ANN001
     value = (detail.get("value") or "")[:MAX_SUMMARY]
     if detail.get("type") == "text/plain":   # text, not markup: what looks like a tag is words
         value = "<p>" + html.escape(value) + "</p>"
-    return sanitize_html(value, base_url=safe_url(detail.get("base")) or link)
+    return without_footer(sanitize_html(value, base_url=safe_url(detail.get("base")) or link))
 
 
 def _published(entry, language: str, now: datetime) -> tuple[datetime | None, str]:  # noqa: ANN001

@@ -326,3 +326,32 @@ def test_two_groups_do_not_merge_through_a_report_alike_to_nothing_in_the_other(
     assert _stranger([0.3, 0.3, 0.0, 0.0], width=2)            # its second report is like neither of theirs
     assert _stranger([0.3, 0.0, 0.3, 0.0], width=2)            # their second report is like neither of ours
     assert not _stranger([0.3, 0.0, 0.0, 0.2], width=2)        # every report is like one on the other side
+
+
+# --- a story and what followed from it ------------------------------------------------------------
+
+def test_a_headline_context_clause_is_split_from_what_it_reports():
+    from whalewatch.select.text import headline_context
+    assert headline_context("Oil tops $100 a barrel after Russia invades Ukraine") == ("Oil tops $100 a barrel", "Russia invades Ukraine")
+    assert headline_context("After DeepSeek shock, Nvidia loses $600bn") == ("Nvidia loses $600bn", "DeepSeek shock")
+    assert headline_context("硅谷银行倒闭后 美国地区银行股暴跌") == ("美国地区银行股暴跌", "硅谷银行倒闭后")
+    assert headline_context("巴黎圣母院修复后重新开放") == ("巴黎圣母院修复后重新开放", "")    # 后 inside the clause
+
+
+def test_a_story_that_followed_from_another_stays_apart_from_it(monkeypatch):
+    from whalewatch.select import fold as fold_module
+    failure = item("a", "美国硅谷银行倒闭 联邦存款保险公司接管",
+                   summary="加州监管机构宣布关闭硅谷银行，并任命联邦存款保险公司为接管人，这是2008年以来美国最大的银行倒闭事件。")
+    aftermath = item("b", "硅谷银行倒闭后 美国地区银行股暴跌",
+                     summary="第一共和银行股价下跌逾60%，西太平洋联合银行跌近一半，投资者担心危机蔓延至其他中型银行。", hours=70)
+    assert len(fold([failure, aftermath])) == 2
+    monkeypatch.setattr(fold_module, "FOLLOWED_FROM", 1.0)
+    assert len(fold([failure, aftermath])) == 1        # the rule is what keeps them apart
+
+
+def test_two_reports_sharing_a_context_clause_still_fold():
+    oil = item("a", "Oil tops $100 a barrel after Russia invades Ukraine",
+               summary="Brent crude rose above $100 for the first time since 2014 on fears that the war would disrupt energy exports.")
+    brent = item("b", "Brent crude breaks through $100 for first time in eight years",
+                 summary="Energy prices soared as traders weighed sanctions on Moscow and the risk to supplies.", hours=3)
+    assert len(fold([oil, brent])) == 1

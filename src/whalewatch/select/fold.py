@@ -30,13 +30,14 @@ from datetime import timedelta
 from ..model import Item
 from .lexicon import Lexicon, capital_table, country_of_capital, gloss_strength, places, synonym_table, synonyms
 from .parallel import may_fork
-from .text import Reading, essay_shaped, foreign_names, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
+from .text import Reading, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
 DISTINCT_NAMES = 0.35        # the weight left to wording when each item names only someone the other does not
 DIFFERENT_PLACES = 0.25      # ... and when their titles name different countries, neither naming the other's
 ESSAY_AND_REPORT = 0.25      # ... and when one is commentary (a question, "Interview:") and the other a report
+FOLLOWED_FROM = 0.25         # ... and when one title gives the other's event as its context ('after…')
 UNMET_HEADLINE = 0.7         # ... and when what one title says happened is nowhere in the other report
 OTHER_FIGURES = 0.35         # ... and when both titles give percentages and none is the same
 SYNONYM = 0.6                # what an English word met only by a synonym counts ('detains' for 'arrested')
@@ -79,6 +80,7 @@ class _Features:
     sounds: dict[str, frozenset[str]] | None = None   # a foreign name's unit -> how it sounds (None: not yet read)
     sound_keys: frozenset[str] = frozenset()
     synonymous: tuple[str, ...] = ()   # its English units that have synonyms (few; the synonyms are looked up)
+    context: frozenset[str] = frozenset()   # the event its title names as context ('after Russia invades Ukraine'), glosses too
 
 
 @dataclass
@@ -169,7 +171,9 @@ def _join_equal(uf: _UnionFind, keys: list[str], why: dict[int, list[Callable[[]
 
 def _features(item: Item, lexicon: Lexicon) -> _Features:
     summary = item.summary_text[:_SUMMARY_CHARS]
-    title_reading, body_reading = read(item.title, lexicon, headline=True), read(summary, lexicon)
+    reported, context = headline_context(item.title)
+    title_reading, body_reading = read(reported, lexicon, headline=True), read(f"{context}\n{summary}", lexicon)
+    context_reading = read(context, lexicon) if context else None
     title, body = frozenset(title_reading.units), frozenset(body_reading.units)
     glosses = {**body_reading.glosses, **title_reading.glosses}
     expanded = set(title | body)
@@ -186,6 +190,8 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
                      frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
                      lead_word(item.title), title_places)
+    if context_reading:
+        features.context = frozenset(context_reading.units).union(*context_reading.glosses.values())
     if features.chinese:
         features.sounds = _chinese_sounds(title_reading, body_reading)
         features.sound_keys = frozenset(chain.from_iterable(features.sounds.values()))
@@ -459,6 +465,8 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
         value *= UNMET_HEADLINE      # 'Customs halts Japanese seafood' beside 'Japan starts releasing Fukushima water'
     if _other_figures(fa, fb):
         value *= OTHER_FIGURES       # 'tariffs raised to 84%' beside 'tariffs raised to 125%': two decisions
+    if _followed_from(fa, fb) or _followed_from(fb, fa):
+        value *= FOLLOWED_FROM       # 'Regional bank shares plunge after SVB collapse' beside 'SVB is shut down'
     if fa.essay != fb.essay:
         value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
     return value
@@ -469,6 +477,19 @@ def _headline_unmet(fa: _Features, fb: _Features) -> bool:
     report. Two reports of one event share at least a word of it; a report that mentions the
     other's event only as background (the seafood ban's 'after the Fukushima discharge') does not."""
     return bool(fa.headline) and not any(_met(u, fa, fb) for u in fa.headline)
+
+
+def _followed_from(fa: _Features, fb: _Features) -> bool:
+    """The other title names this report's event as its context ('Oil tops $100 after Russia
+    invades Ukraine' beside 'Russia launches invasion'), and what it reports besides that context
+    is nowhere in this report: a story that followed from this one, not another report of it. A
+    gloss counts only as one of this report's own words (地区's 'unit' is not met by 美国's)."""
+    if not fb.context or not fa.headline:
+        return False
+    if not any(u in fb.context or not fa.glosses.get(u, frozenset()).isdisjoint(fb.context) for u in fa.headline):
+        return False
+    own = [u for u in fb.headline if u not in fb.context]
+    return bool(own) and not any(_name_met(u, fb, fa) for u in own)
 
 
 def _other_figures(fa: _Features, fb: _Features) -> bool:

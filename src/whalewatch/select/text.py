@@ -293,6 +293,28 @@ def names(title: str, summary: str = "", proper: set[str] | frozenset[str] = fro
     return frozenset(found)
 
 
+# A headline's context: what it happened after, amid or ahead of ("Oil tops $100 after Russia
+# invades Ukraine", "硅谷银行倒闭后 美国地区银行股暴跌"). That is another story, named to explain this one.
+_CONTEXT_EN = re.compile(
+    r"\s(?:(?:a|one|two|three|four|five|six|\d{1,2})\s+(?:hours?|days?|weeks?|months?)\s+)?"
+    r"(?:after|amid|following|in the wake of|in response to|ahead of|on the sidelines of)\s+([^,:;|–—]{3,})")
+_LEADING_CONTEXT_EN = re.compile(r"^(?:after|amid|following|in the wake of|ahead of)\s+([^,:;]{3,80}),\s*(?=\S)", re.I)
+_LEADING_CONTEXT_ZH = re.compile(r"^([^，,\s]{2,24}?(?:之后|后|之际))[\s，,]+(?=\S)")
+
+
+def headline_context(title: str) -> tuple[str, str]:
+    """A headline as what it reports and the context it names: the clause after 'after', 'amid',
+    'ahead of' (or a leading one, or a Chinese one ending in 后 before a break). The context
+    is another event; it is not what the headline says happened."""
+    leading = _LEADING_CONTEXT_EN.match(title) or _LEADING_CONTEXT_ZH.match(title)
+    if leading:
+        return title[leading.end():], leading.group(1)
+    trailing = _CONTEXT_EN.search(title)
+    if trailing and trailing.start() > 0:
+        return title[:trailing.start()] + title[trailing.end():], trailing.group(1)
+    return title, ""
+
+
 def lead_word(title: str) -> str:
     """A headline's first word as a unit, when it is capitalised and carries meaning ('Tesla', not
     'The'). A place's adjective ('Chinese start-up's agent') sets the scene; the subject follows it."""

@@ -39,3 +39,11 @@ def test_a_last_paragraph_that_only_resembles_a_footer_stays():
     kept = "<p>Crowds gathered.</p><p>The postman appeared first on the scene, witnesses said.</p>"
     assert without_footer(kept) == kept
     assert without_footer("<p>Crowds gathered.</p><p>Editors say the vote is close.</p>").endswith("close.</p>")
+
+
+def test_a_long_run_of_spaces_is_read_from_the_end_not_searched_from_every_position():
+    """A regular expression searched from the start once tried every space of such a run (a
+    quadratic cost a hostile feed could send); the footer is found backwards from the end."""
+    padded = "<p>Text" + " " * 300_000 + "ends here [&#8230;]</p>"
+    assert without_footer(padded).endswith("ends here…</p>")
+    assert without_footer("<p>Text" + "\n " * 150_000 + "</p>") == "<p>Text" + "\n " * 150_000 + "</p>"

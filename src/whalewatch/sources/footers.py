@@ -22,30 +22,40 @@ _FOOTER_TEXT = re.compile(
       | (?:点击)?(?:阅读|查看)(?:全文|原文|更多)\W{0,6}
       | [(（]?\s*(?:责任编辑|编辑|責任編輯|編輯)\s*[:：].{1,30}
     )\W*$""")
-_LAST_BLOCK = re.compile(r"<p>((?:(?!<p>).)*?)</p>\s*$", re.S)
-_TRAILING_LINK = re.compile(r"\s*<a\b[^>]*>((?:(?!</?a\b).){1,300}?)</a>\s*(?=(?:</p>)?\s*$)", re.S)
-_TRAILING_ELLIPSIS = re.compile(r"\s*\[(?:…|\.\.\.|&#8230;|&hellip;)\]\s*(?=(?:</p>)?\s*$)")
+_TRAILING_ELLIPSIS = ("[…]", "[...]", "[&#8230;]", "[&hellip;]")
 _TAGS = re.compile(r"<[^>]+>")
+_LONGEST_FOOTER = 600        # characters of markup: a longer paragraph is text, whatever it starts with
 
 
 def without_footer(clean: str) -> str:
     """A sanitised fragment without its feed's trailing boilerplate; the fragment itself if it has
-    none, or if it is nothing else (a summary that only says "Read more about…" may be the story)."""
-    original, changed = clean, True
-    while changed and clean:
-        changed = False
-        block = _LAST_BLOCK.search(clean)
-        if block and _is_footer(block.group(1)):
-            clean, changed = clean[:block.start()].rstrip(), True
-            continue
-        link = _TRAILING_LINK.search(clean)
-        if link and _is_footer(link.group(1)):
-            clean, changed = clean[:link.start()] + clean[link.end():], True
-            continue
-        ellipsis = _TRAILING_ELLIPSIS.search(clean)
-        if ellipsis:
-            clean, changed = clean[:ellipsis.start()] + "…" + clean[ellipsis.end():], True
-    return clean if _TAGS.sub("", clean).strip() else original
+    none, or if it is nothing else (a summary that only says "Read more about…" may be the story).
+    Works backwards from the end with plain string searches: a regular expression searched from
+    the start would try every position of a long run of spaces, which a hostile feed can send."""
+    cut = clean
+    while True:
+        shorter = _without_last(cut.rstrip())
+        if shorter is None:
+            break
+        cut = shorter
+    return cut if _TAGS.sub("", cut).strip() else clean
+
+
+def _without_last(clean: str) -> str | None:
+    """The fragment less one trailing piece of boilerplate, or None when it ends in none."""
+    inner, closing = (clean[:-4].rstrip(), "</p>") if clean.endswith("</p>") else (clean, "")
+    if closing:
+        start = clean.rfind("<p>")
+        if start >= 0 and len(clean) - start <= _LONGEST_FOOTER and _is_footer(clean[start + 3:-4]):
+            return clean[:start]
+    if inner.endswith("</a>"):
+        start = max(inner.rfind("<a "), inner.rfind("<a>"))
+        if start >= 0 and len(inner) - start <= _LONGEST_FOOTER and _is_footer(inner[start:]):
+            return inner[:start].rstrip() + closing
+    for marker in _TRAILING_ELLIPSIS:
+        if inner.endswith(marker):
+            return inner[:-len(marker)].rstrip() + "…" + closing
+    return None
 
 
 def _is_footer(fragment: str) -> bool:

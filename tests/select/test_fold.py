@@ -220,7 +220,7 @@ def test_a_relative_clause_is_not_commentary():
     assert essay_shaped("Why the chip rules failed")
 
 
-def test_a_large_week_read_in_two_processes_folds_as_one_process_does(monkeypatch):
+def test_a_large_week_read_and_scored_in_two_processes_folds_as_one_process_does(monkeypatch):
     from whalewatch.select import fold as folding
     week = [item(f"{n}-{k}", f"Lab {name} unveils model {name} for {topic}", f"https://{k}.example/{n}", feed=f"feed{k}",
                  summary=f"The {topic} model from {name} is free to download.", hours=n)
@@ -237,7 +237,7 @@ def test_a_large_week_read_in_two_processes_folds_as_one_process_does(monkeypatc
 
     monkeypatch.setattr(folding, "ProcessPoolExecutor", Recording)
     assert groups(week) == alone and len(alone) == 5
-    assert pools == [2], "the week was not read in two forked workers"
+    assert pools == [2, 2], "the week was not read, then scored, in two forked workers"
 
 
 def test_a_foreign_name_meets_its_chinese_transliteration_by_sound():

@@ -252,6 +252,34 @@ def _features_of_range(bounds: tuple[int, int]) -> list[_Features]:
     return [_features(i, lexicon) for i in items[bounds[0]:bounds[1]]]
 
 
+def _scores(pairs: list[tuple[int, int]], items: list[Item], features: list[_Features]) -> list[float]:
+    """Every candidate pair's score; in a large week, half of them on the second core. A worker's
+    lazily read sounds of English reports stay in the worker; this process reads them again when
+    it needs them, which gives the same values."""
+    if len(items) < PARALLEL_FROM or not may_fork():
+        return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs]
+    global _SCORING
+    _SCORING = (pairs, items, features)
+    try:
+        middle = len(pairs) // 2
+        with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+            parts = pool.map(_scores_of_range, [(0, middle), (middle, len(pairs))])
+            return [value for part in parts for value in part]
+    except (OSError, RuntimeError):
+        return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs]
+    finally:
+        _SCORING = None
+
+
+_SCORING: tuple[list[tuple[int, int]], list[Item], list[_Features]] | None = None
+
+
+def _scores_of_range(bounds: tuple[int, int]) -> list[float]:
+    assert _SCORING is not None
+    pairs, items, features = _SCORING
+    return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs[bounds[0]:bounds[1]]]
+
+
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
                   why: dict[int, list[Callable[[], str]]]) -> None:
     features = _all_features(items, lexicon)
@@ -267,7 +295,10 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
             cache[key] = _score(items[a], items[b], features[a], features[b])
         return cache[key]
 
-    pairs = [(score(a, b), a, b) for a, b in _candidates(items, features)]
+    candidates = _candidates(items, features)
+    for (a, b), value in zip(candidates, _scores(candidates, items, features)):
+        cache[(a, b)] = value
+    pairs = [(cache[(a, b)], a, b) for a, b in candidates]
     neighbours: dict[int, set[int]] = defaultdict(set)
     for _, a, b in pairs:
         neighbours[a].add(b)

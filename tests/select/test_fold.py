@@ -334,6 +334,7 @@ def test_a_headline_context_clause_is_split_from_what_it_reports():
     from whalewatch.select.text import headline_context
     assert headline_context("Oil tops $100 a barrel after Russia invades Ukraine") == ("Oil tops $100 a barrel", "Russia invades Ukraine")
     assert headline_context("After DeepSeek shock, Nvidia loses $600bn") == ("Nvidia loses $600bn", "DeepSeek shock")
+    assert headline_context("Oil Tops $100 After Russia Invades Ukraine") == ("Oil Tops $100", "Russia Invades Ukraine")
     assert headline_context("硅谷银行倒闭后 美国地区银行股暴跌") == ("美国地区银行股暴跌", "硅谷银行倒闭后")
     assert headline_context("巴黎圣母院修复后重新开放") == ("巴黎圣母院修复后重新开放", "")    # 后 inside the clause
 

@@ -297,7 +297,7 @@ def names(title: str, summary: str = "", proper: set[str] | frozenset[str] = fro
 # invades Ukraine", "硅谷银行倒闭后 美国地区银行股暴跌"). That is another story, named to explain this one.
 _CONTEXT_EN = re.compile(
     r"\s(?:(?:a|one|two|three|four|five|six|\d{1,2})\s+(?:hours?|days?|weeks?|months?)\s+)?"
-    r"(?:after|amid|following|in the wake of|in response to|ahead of|on the sidelines of)\s+([^,:;|–—]{3,})")
+    r"(?:after|amid|following|in the wake of|in response to|ahead of|on the sidelines of)\s+([^,:;|–—]{3,})", re.I)
 _LEADING_CONTEXT_EN = re.compile(r"^(?:after|amid|following|in the wake of|ahead of)\s+([^,:;]{3,80}),\s*(?=\S)", re.I)
 _LEADING_CONTEXT_ZH = re.compile(r"^([^，,\s]{2,24}?(?:之后|后|之际))[\s，,]+(?=\S)")
 

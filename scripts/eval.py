@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from whalewatch.config import load_edition
-from whalewatch.evaluate import HALVES, evaluate, evaluate_pairs, half_of, in_one_window, load_labelled, load_pairs, split
+from whalewatch.evaluate import (HALVES, evaluate, evaluate_pairs, half_of, in_one_window, likely_duplicates, load_labelled,
+                                 load_pairs, split)
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"precision": 0.97, "recall": 0.90, "accuracy": 0.90}
@@ -30,6 +31,8 @@ def main() -> int:
     args = parser.parse_args()
     config = load_edition(args.config).config
     items, truth, near_misses = load_labelled(args.labelled, config)
+    for warning in likely_duplicates(args.labelled):
+        print(f"warning: {warning}")
     print(f"Labelled set: {args.labelled.relative_to(ROOT) if args.labelled.is_relative_to(ROOT) else args.labelled} "
           f"({len(items)} items, {len({t.event for t in truth.values()})} events, {len(near_misses)} near-miss pairs), "
           "split by event into a tuning half and a held-out half")

@@ -120,3 +120,26 @@ def test_pairs_re_dated_into_one_window_keep_their_own_spread():
         assert when(after["b"]["date"]) - when(after["a"]["date"]) == when(before["b"]["date"]) - when(before["a"]["date"])
         assert start <= when(after["a"]["date"]) < start + timedelta(hours=48)
     assert len({p["a"]["date"] for p in moved}) > 30 and in_one_window(pairs, start) == moved   # spread out, and stable
+
+
+def test_an_event_written_twice_under_two_ids_is_pointed_out(tmp_path):
+    """The October 2023 chip rules were once written twice; each copy's reports then counted as a false merge."""
+    from whalewatch.evaluate import likely_duplicates
+    assert likely_duplicates(DATA / "eval" / "stories.yaml") == []
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("""events:
+  - id: chip-rules
+    section: chips
+    items:
+      - {feed: "SCMP Tech", date: "2023-10-17T20:00:00Z", url: "https://a.example/1", title: "US tightens curbs on AI chip exports to China, closing gaps for Nvidia's A800 and H800"}
+  - id: chip-rules-again
+    section: chips
+    items:
+      - {feed: "SCMP Tech", date: "2023-10-17T21:00:00Z", url: "https://a.example/2", title: "US tightens curbs on AI chip exports to China, closing loophole on Nvidia's A800 and H800"}
+  - id: graphite
+    section: policy
+    items:
+      - {feed: "SCMP Tech", date: "2023-10-20T10:00:00Z", url: "https://a.example/3", title: "China to require export permits for graphite days after US widens chip curbs"}
+""", encoding="utf-8")
+    found = likely_duplicates(twice)
+    assert len(found) == 1 and "chip-rules and chip-rules-again" in found[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -94,6 +95,28 @@ def load_labelled(path: Path, config: Config) -> tuple[list[Item], dict[str, Lab
             items.append(item)
             truth[item.key] = truth_by_guid[item.guid]
     return items, truth, [tuple(pair) for pair in data.get("near_misses", [])]
+
+
+def likely_duplicates(path: Path, alike: float = 0.6, days: float = 2) -> list[str]:
+    """Events that may be one event written twice under two ids: a report of each from one feed,
+    within ``days``, with titles this alike (shared words, and shared pairs of Chinese characters).
+    Written twice, an event counts its own reports as a false merge; the eval prints these first."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    reports = [(event["id"], entry["feed"], datetime.fromisoformat(str(entry["date"]).replace("Z", "+00:00")),
+                _title_grams(entry["title"]), entry["title"]) for event in data["events"] for entry in event["items"]]
+    found: dict[tuple[str, str], str] = {}
+    for a, b in combinations(reports, 2):
+        if a[0] == b[0] or a[1] != b[1] or abs(a[2] - b[2]) > timedelta(days=days) or min(len(a[3]), len(b[3])) < 6:
+            continue
+        if len(a[3] & b[3]) / len(a[3] | b[3]) >= alike:
+            found.setdefault(tuple(sorted((a[0], b[0]))), f"{a[4][:60]!r} and {b[4][:60]!r} ({a[1]})")
+    return [f"{path}: events {x} and {y} may be one event written twice: {why}" for (x, y), why in sorted(found.items())]
+
+
+def _title_grams(title: str) -> set[str]:
+    text = title.lower()
+    characters = re.findall(r"[\u3400-\u9fff]", text)
+    return set(re.findall(r"[a-z0-9]+", text)) | {a + b for a, b in zip(characters, characters[1:])}
 
 
 HALVES = ("tuning", "held-out")

@@ -62,26 +62,25 @@ def main() -> int:
     print(f"{'half':<10}{'pairing':<9}{'same story folded':>20}{'target':>9}{'different folded':>20}{'target':>9}")
     every_pair = load_pairs(args.pairs)
     for half in HALVES:
-        for kind, found in evaluate_pairs(config, [p for p in every_pair if half_of(p["id"]) == half]).items():
-            recall_target = PAIR_RECALL.get(kind, 0.9)
-            print(f"{half:<10}{kind:<9}{found.same_folded:>10d}/{found.same:<3d}{found.recall:>6.2f}{recall_target:>9.2f}"
-                  f"{found.different_folded:>10d}/{found.different:<3d}{found.false_rate:>6.2f}{0.02:>9.2f}")
-            if args.verbose:
-                for title_a, title_b in found.missed:
-                    print(f"    left apart: {title_a}  |  {title_b}")
-                for title_a, title_b in found.wrong:
-                    print(f"    folded:     {title_a}  |  {title_b}")
+        _print_pairs(half, evaluate_pairs(config, [p for p in every_pair if half_of(p["id"]) == half]), args.verbose)
     busy = in_one_window(every_pair, datetime(2026, 3, 2, tzinfo=timezone.utc))
     print(f"\nAll {len(every_pair)} pairs re-dated into one four-day window, as one very busy week (both halves)")
-    for kind, found in evaluate_pairs(config, busy).items():
-        print(f"{'both':<10}{kind:<9}{found.same_folded:>10d}/{found.same:<3d}{found.recall:>6.2f}{PAIR_RECALL.get(kind, 0.9):>9.2f}"
-              f"{found.different_folded:>10d}/{found.different:<3d}{found.false_rate:>6.2f}{0.02:>9.2f}")
-        if args.verbose:
-            for title_a, title_b in found.wrong:
-                print(f"    folded:     {title_a}  |  {title_b}")
+    _print_pairs("both", evaluate_pairs(config, busy), args.verbose)
     held = results[HALVES[-1]]
     below = held.precision < TARGETS["precision"] or held.recall < TARGETS["recall"] or held.placement < TARGETS["accuracy"]
     return 1 if below else 0
+
+
+def _print_pairs(label: str, results: dict, verbose: bool) -> None:
+    """One row per pairing: same-story pairs folded and look-alikes folded, each beside its target."""
+    for kind, found in results.items():
+        print(f"{label:<10}{kind:<9}{found.same_folded:>10d}/{found.same:<3d}{found.recall:>6.2f}{PAIR_RECALL.get(kind, 0.9):>9.2f}"
+              f"{found.different_folded:>10d}/{found.different:<3d}{found.false_rate:>6.2f}{0.02:>9.2f}")
+        if verbose:
+            for title_a, title_b in found.missed:
+                print(f"    left apart: {title_a}  |  {title_b}")
+            for title_a, title_b in found.wrong:
+                print(f"    folded:     {title_a}  |  {title_b}")
 
 
 if __name__ == "__main__":

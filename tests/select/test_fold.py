@@ -230,12 +230,14 @@ def test_a_large_week_read_and_scored_in_two_processes_folds_as_one_process_does
     monkeypatch.setattr(folding, "PARALLEL_FROM", 4)
     pools: list[int] = []
 
-    class Recording(folding.ProcessPoolExecutor):
+    from whalewatch.select import parallel
+
+    class Recording(parallel.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             pools.append(kwargs["max_workers"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(folding, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Recording)
     assert groups(week) == alone and len(alone) == 5
     assert pools == [2, 2], "the week was not read, then scored, in two forked workers"
 

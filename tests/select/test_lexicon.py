@@ -193,6 +193,5 @@ def test_a_report_naming_a_country_by_its_capital_meets_one_naming_the_country(m
     forces = item("b", "Kyiv's forces advance across the border, Moscow says",
                   "Russia's army said it was holding back an incursion near Shebekino in the Belgorod region.", hours=3)
     with_capitals = similar(troops, forces)
-    monkeypatch.setattr(fold_module, "country_of_capital", lambda word: None)
     monkeypatch.setattr(fold_module, "capital_table", dict)
     assert with_capitals > similar(troops, forces) + 0.02

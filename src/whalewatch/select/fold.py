@@ -18,8 +18,6 @@ found with one sparse matrix product, so cost grows close to linearly with the w
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -28,8 +26,8 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, capital_table, country_of_capital, gloss_strength, places, synonym_table, synonyms
-from .parallel import may_fork
+from .lexicon import Lexicon, capital_table, gloss_strength, places, synonym_table, synonyms
+from .parallel import in_two_halves, may_fork
 from .text import Reading, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
 
 MAX_GAP = timedelta(days=4)
@@ -172,10 +170,10 @@ def _join_equal(uf: _UnionFind, keys: list[str], why: dict[int, list[Callable[[]
 def _features(item: Item, lexicon: Lexicon) -> _Features:
     summary = item.summary_text[:_SUMMARY_CHARS]
     reported, context = headline_context(item.title)
-    title_reading, body_reading = read(reported, lexicon, headline=True), read(f"{context}\n{summary}", lexicon)
-    context_reading = read(context, lexicon) if context else None
-    title, body = frozenset(title_reading.units), frozenset(body_reading.units)
-    glosses = {**body_reading.glosses, **title_reading.glosses}
+    title_reading, body_reading = read(reported, lexicon, headline=True), read(summary, lexicon)
+    context_reading = read(context, lexicon) if context else Reading()   # the title's context counts as body text
+    title, body = frozenset(title_reading.units), frozenset(body_reading.units + context_reading.units)
+    glosses = {**context_reading.glosses, **body_reading.glosses, **title_reading.glosses}
     expanded = set(title | body)
     for meaning in glosses.values():
         expanded |= meaning
@@ -190,10 +188,9 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
                      frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
                      lead_word(item.title), title_places)
-    if context_reading:
-        features.context = frozenset(context_reading.units).union(*context_reading.glosses.values())
+    features.context = frozenset(context_reading.units).union(*context_reading.glosses.values())
     if features.chinese:
-        features.sounds = _chinese_sounds(title_reading, body_reading)
+        features.sounds = _chinese_sounds(title_reading, body_reading, context_reading)
         features.sound_keys = frozenset(chain.from_iterable(features.sounds.values()))
     return features
 
@@ -222,62 +219,31 @@ def _sounds(item: Item, f: _Features) -> dict[str, frozenset[str]]:
     return f.sounds
 
 
-PARALLEL_FROM = 4000         # a week this large reads its items in two processes
-_SHARED: tuple[list[Item], Lexicon] | None = None    # what forked readers inherit instead of receiving it
+PARALLEL_FROM = 4000         # a week this large reads its items, and scores its pairs, in two processes
 
 
 def _all_features(items: list[Item], lexicon: Lexicon) -> list[_Features]:
     """Reading the items is most of folding's time in a large week; it is split across the cores
     when the process may fork safely (no other threads, as in build and the scheduler's jobs)."""
-    workers = 2
+    def read_range(start: int, end: int) -> list[_Features]:
+        return [_features(i, lexicon) for i in items[start:end]]
+
     if len(items) < PARALLEL_FROM or not may_fork():
-        return [_features(i, lexicon) for i in items]
-    global _SHARED
+        return read_range(0, len(items))
     lexicon.segmenter                           # built once, before the fork, and shared
-    _SHARED = (items, lexicon)
-    try:
-        size = -(-len(items) // workers)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-            parts = pool.map(_features_of_range, [(start, min(start + size, len(items))) for start in range(0, len(items), size)])
-            return [f for part in parts for f in part]
-    except (OSError, RuntimeError):
-        return [_features(i, lexicon) for i in items]
-    finally:
-        _SHARED = None
-
-
-def _features_of_range(bounds: tuple[int, int]) -> list[_Features]:
-    assert _SHARED is not None
-    items, lexicon = _SHARED
-    return [_features(i, lexicon) for i in items[bounds[0]:bounds[1]]]
+    return in_two_halves(read_range, len(items))
 
 
 def _scores(pairs: list[tuple[int, int]], items: list[Item], features: list[_Features]) -> list[float]:
     """Every candidate pair's score; in a large week, half of them on the second core. A worker's
     lazily read sounds of English reports stay in the worker; this process reads them again when
     it needs them, which gives the same values."""
+    def score_range(start: int, end: int) -> list[float]:
+        return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs[start:end]]
+
     if len(items) < PARALLEL_FROM or not may_fork():
-        return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs]
-    global _SCORING
-    _SCORING = (pairs, items, features)
-    try:
-        middle = len(pairs) // 2
-        with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
-            parts = pool.map(_scores_of_range, [(0, middle), (middle, len(pairs))])
-            return [value for part in parts for value in part]
-    except (OSError, RuntimeError):
-        return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs]
-    finally:
-        _SCORING = None
-
-
-_SCORING: tuple[list[tuple[int, int]], list[Item], list[_Features]] | None = None
-
-
-def _scores_of_range(bounds: tuple[int, int]) -> list[float]:
-    assert _SCORING is not None
-    pairs, items, features = _SCORING
-    return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs[bounds[0]:bounds[1]]]
+        return score_range(0, len(pairs))
+    return in_two_halves(score_range, len(pairs))
 
 
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
@@ -559,7 +525,7 @@ def _name_met(name: str, fa: _Features, fb: _Features) -> bool:
     """A name is met by itself, by its translation in the other report's own words, by its sound, or
     (a capital) by its country. Not by a gloss the other report's Chinese words happen to share:
     国务院 (the State Council) is not met by the 'state' of 美国 (the United States)."""
-    if name in fb.expanded or _heard(name, fa, fb) or country_of_capital(name) in fb.units:
+    if name in fb.expanded or _heard(name, fa, fb) or capital_table().get(name) in fb.units:
         return True
     meaning = fa.glosses.get(name)
     return bool(meaning) and any(g in fb.units for g in meaning & fb.expanded)

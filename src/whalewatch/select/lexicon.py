@@ -433,10 +433,6 @@ def _keep_unknown(loose: list[str], found: list[Word], wanted: bool) -> None:
     loose.clear()
 
 
-def country_of_capital(stem_: str) -> str | None:
-    return dictionary().capitals.get(stem_)
-
-
 def capital_table() -> dict[str, str]:
     """Every capital's stem and its country's, for checking many words at once."""
     return dictionary().capitals

@@ -123,6 +123,18 @@ def test_numbered_instalments_and_issues_stay_apart():
     assert {"d2", "zh2"} in found and {"d3"} in found and {"i397"} in found and {"i398"} in found
 
 
+def test_a_count_in_one_title_and_a_model_number_in_the_other_are_no_instalments():
+    """Only numbers after the same word ('AI 397', 'AI 398') number instalments; a passenger count
+    beside an aircraft's model number says nothing against two reports being one crash."""
+    found = groups([
+        item("count", "Jet with 132 on board crashes in Guangxi mountains", "https://a.example/1",
+             summary="The China Eastern plane went down near Wuzhou, the aviation regulator said."),
+        item("model", "China Eastern Boeing 737 crashes in Guangxi mountains", "https://b.example/1", feed="b", hours=3,
+             summary="Rescue teams reached the crash site near Wuzhou with 132 people aboard."),
+    ])
+    assert found == [{"count", "model"}]
+
+
 def test_reports_about_different_names_or_commentary_on_news_stay_apart():
     found = story_groups([
         item("azure", "Microsoft offers DeepSeek-R1 on its Azure cloud despite a distillation review", "https://a.example/azure",

@@ -28,7 +28,7 @@ from datetime import timedelta
 from ..model import Item
 from .lexicon import Lexicon, capital_table, gloss_strength, places, synonym_table, synonyms
 from .parallel import in_two_halves, may_fork
-from .text import Reading, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, title_numbers
+from .text import Reading, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
@@ -67,7 +67,7 @@ class _Features:
     parts: frozenset[str]
     names: frozenset[str]       # who or what the title is about (Azure, Amazon, 英伟达)
     subject: str                # the first release the title names: what it is about
-    numbers: frozenset[str]     # standalone numbers in the title (issue 398)
+    numbers: frozenset[str]     # standalone numbers in the title, each with the word it follows ('ai 398')
     essay: bool                 # commentary about news rather than a report of it
     lead_word: str              # a headline's first word, when capitalised: usually who the story is about
     places: frozenset[str] = frozenset()   # the countries and regions the title names (Australia, 台湾 -> taiwan)
@@ -442,7 +442,7 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
         return NEVER
     if _different_releases(fa, fb) or (fa.parts and fb.parts and fa.parts != fb.parts):
         return NEVER
-    if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
+    if numbered_apart(fa.numbers, fb.numbers):
         return NEVER                 # "Import AI 397" and "Import AI 398"
     if fa.chinese != fb.chinese:     # a foreign name may meet its transliteration
         _sounds(a, fa)

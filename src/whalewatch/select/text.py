@@ -246,11 +246,34 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
 
 
 def title_numbers(title: str) -> frozenset[str]:
-    """Standalone whole numbers of a title (issue 398, story 3), years and figures left out: two titles
-    that both carry numbers, none in common, are different instalments of something."""
+    """Standalone whole numbers of a title with the word they follow ('ai 397' in 'Import AI 397'),
+    years and figures left out. Two titles that number the same thing differently (issue 397 and
+    issue 398) are different instalments; a count in one and a model number in the other ('jet with
+    132 on board', 'Boeing 737 plunges') say nothing against each other."""
     text = _without_figures(normalise(title), days=True)
-    numbers = re.findall(r"(?<![\w.,$])(\d{1,6})(?![\w.,%])", text)
-    return frozenset(n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n))
+    found = []
+    for match in re.finditer(r"(?<![\w.,$])(\d{1,6})(?![\w.,%])", text):
+        if re.fullmatch(r"(19|20)\d\d", match.group(1)):
+            continue
+        before = re.findall(r"[^\W\d_]+", text[:match.start()])
+        label = before[-1] if before and before[-1] not in STOPWORDS else ""
+        found.append(f"{label} {match.group(1)}")
+    return frozenset(found)
+
+
+def numbered_apart(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both titles number something after the same word, and never with the same number."""
+    def by_label(found: frozenset[str]) -> dict[str, set[str]]:
+        grouped: dict[str, set[str]] = {}
+        for entry in found:
+            label, number = entry.rsplit(" ", 1)
+            grouped.setdefault(label, set()).add(number)
+        return grouped
+
+    numbers_a, numbers_b = by_label(a), by_label(b)
+    if set().union(*numbers_a.values()) & set().union(*numbers_b.values()):
+        return False
+    return any(label and label in numbers_b for label in numbers_a)
 
 
 def release_family(release: str) -> str:

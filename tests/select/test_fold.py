@@ -135,6 +135,18 @@ def test_a_count_in_one_title_and_a_model_number_in_the_other_are_no_instalments
     assert found == [{"count", "model"}]
 
 
+def test_an_office_shared_by_two_titles_is_not_a_shared_event():
+    """'President Macron' in both titles says who, not what happened: talks in Paris and a dissolved
+    parliament share no word of what each reports, and stay two stories."""
+    found = groups([
+        item("talks", "President Macron meets Xi in Paris for talks on trade", "https://a.example/1",
+             summary="The two leaders discussed the war in Ukraine and tariffs on electric cars, and agreed to deepen cooperation."),
+        item("vote", "President Macron dissolves parliament and calls snap election", "https://b.example/1", feed="b", hours=5,
+             summary="The French president acted after his party's defeat in the European elections, saying France needed clarity."),
+    ])
+    assert found == [{"talks"}, {"vote"}]
+
+
 def test_reports_about_different_names_or_commentary_on_news_stay_apart():
     found = story_groups([
         item("azure", "Microsoft offers DeepSeek-R1 on its Azure cloud despite a distillation review", "https://a.example/azure",

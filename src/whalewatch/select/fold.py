@@ -26,7 +26,7 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, capital_table, gloss_strength, places, synonym_table, synonyms
+from .lexicon import Lexicon, capital_table, gloss_strength, places, stem, synonym_table, synonyms
 from .parallel import in_two_halves, may_fork
 from .text import Reading, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
 
@@ -41,6 +41,10 @@ OTHER_FIGURES = 0.35         # ... and when both titles give percentages and non
 SYNONYM = 0.6                # what an English word met only by a synonym counts ('detains' for 'arrested')
 ALL_PAIRS_BELOW = 300        # a week smaller than this compares every pair; a larger one uses candidates
 CANDIDATES_PER_ITEM = 6      # in a large week, the most alike items each item is compared with
+# Offices that headlines put before a name ('President Biden', 美国总统拜登): who someone is, not
+# what happened, so two titles sharing one have not yet said the same thing happened.
+OFFICES = frozenset(stem(w) for w in "president premier minister chancellor chairman chairwoman ceo governor "
+                    "mayor secretary king queen prince pope spokesman spokeswoman".split())
 _MIN_DOCUMENTS = 30          # IDF is computed as if a week had at least this many items
 _SUMMARY_CHARS = 320         # the lead of a summary says what the event is; the rest adds noise and time
 _EXACT_GROUPS = 36           # groups whose pairs number more than this are compared through their candidate pairs
@@ -373,8 +377,8 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     f.squares = {w: v * v for w, v in vector.items()}
     f.units = f.expanded if len(f.expanded) == len(vector) else frozenset(vector)   # no glosses: one set serves both
     f.norm = sum(f.squares.values())
-    f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places
-                           and not f.glosses.get(u, frozenset()) & f.places)
+    f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places and u not in OFFICES
+                           and not f.glosses.get(u, frozenset()) & (f.places | OFFICES))
     table = synonym_table()
     f.synonymous = tuple(u for u in vector if u in table and u not in f.glosses)
     f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice

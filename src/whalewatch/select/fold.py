@@ -71,14 +71,14 @@ class _Features:
     parts: frozenset[str]
     names: frozenset[str]       # who or what the title is about (Azure, Amazon, 英伟达)
     subject: str                # the first release the title names: what it is about
-    numbers: frozenset[str]     # standalone numbers in the title, each with the word it follows ('ai 398')
+    numbers: frozenset[tuple[str, str]]   # standalone numbers in the title, each after its word (('ai', '398'))
     essay: bool                 # commentary about news rather than a report of it
     lead_word: str              # a headline's first word, when capitalised: usually who the story is about
     places: frozenset[str] = frozenset()   # the countries and regions the title names (Australia, 台湾 -> taiwan)
     squares: dict[str, float] = field(default_factory=dict)  # unit -> its weight squared, once the week's IDF is known
     units: frozenset[str] = frozenset()
     norm: float = 0.0
-    headline: frozenset[str] = frozenset()  # what the title says happened: its words but names and places
+    headline: frozenset[str] = frozenset()  # what the title says happened: its words but names, places and offices
     sounds: dict[str, frozenset[str]] | None = None   # a foreign name's unit -> how it sounds (None: not yet read)
     sound_keys: frozenset[str] = frozenset()
     synonymous: tuple[str, ...] = ()   # its English units that have synonyms (few; the synonyms are looked up)
@@ -377,8 +377,9 @@ def _weigh(f: _Features, weights: dict[str, float]) -> None:
     f.squares = {w: v * v for w, v in vector.items()}
     f.units = f.expanded if len(f.expanded) == len(vector) else frozenset(vector)   # no glosses: one set serves both
     f.norm = sum(f.squares.values())
-    f.headline = frozenset(u for u in f.title if u not in f.names and u not in f.places and u not in OFFICES
-                           and not f.glosses.get(u, frozenset()) & (f.places | OFFICES))
+    who_or_where = f.places | OFFICES
+    f.headline = frozenset(u for u in f.title if u not in f.names and u not in who_or_where
+                           and f.glosses.get(u, frozenset()).isdisjoint(who_or_where))
     table = synonym_table()
     f.synonymous = tuple(u for u in vector if u in table and u not in f.glosses)
     f.title = f.body = frozenset()      # folded into ``squares`` and ``units``; a large week need not keep them twice

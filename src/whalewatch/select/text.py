@@ -245,35 +245,30 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     return found
 
 
-def title_numbers(title: str) -> frozenset[str]:
-    """Standalone whole numbers of a title with the word they follow ('ai 397' in 'Import AI 397'),
-    years and figures left out. Two titles that number the same thing differently (issue 397 and
-    issue 398) are different instalments; a count in one and a model number in the other ('jet with
-    132 on board', 'Boeing 737 plunges') say nothing against each other."""
+_STANDALONE_NUMBER = re.compile(r"(?<![\w.,$])(\d{1,6})(?![\w.,%])")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def title_numbers(title: str) -> frozenset[tuple[str, str]]:
+    """Standalone whole numbers of a title, each with the word it follows (('ai', '397') in 'Import
+    AI 397'; '' after a stopword or nothing), years and figures left out."""
     text = _without_figures(normalise(title), days=True)
-    found = []
-    for match in re.finditer(r"(?<![\w.,$])(\d{1,6})(?![\w.,%])", text):
+    found = set()
+    for match in _STANDALONE_NUMBER.finditer(text):
         if re.fullmatch(r"(19|20)\d\d", match.group(1)):
             continue
-        before = re.findall(r"[^\W\d_]+", text[:match.start()])
-        label = before[-1] if before and before[-1] not in STOPWORDS else ""
-        found.append(f"{label} {match.group(1)}")
+        before = _WORD.findall(text[:match.start()])
+        found.add((before[-1] if before and before[-1] not in STOPWORDS else "", match.group(1)))
     return frozenset(found)
 
 
-def numbered_apart(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Both titles number something after the same word, and never with the same number."""
-    def by_label(found: frozenset[str]) -> dict[str, set[str]]:
-        grouped: dict[str, set[str]] = {}
-        for entry in found:
-            label, number = entry.rsplit(" ", 1)
-            grouped.setdefault(label, set()).add(number)
-        return grouped
-
-    numbers_a, numbers_b = by_label(a), by_label(b)
-    if set().union(*numbers_a.values()) & set().union(*numbers_b.values()):
+def numbered_apart(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Two titles that number the same thing differently (issue 397 and issue 398): both have a
+    number after the same word, and they share no number. A count in one and a model number in the
+    other ('jet with 132 on board', 'Boeing 737 plunges') say nothing against each other."""
+    if {number for _, number in a} & {number for _, number in b}:
         return False
-    return any(label and label in numbers_b for label in numbers_a)
+    return bool({label for label, _ in a if label} & {label for label, _ in b})
 
 
 def release_family(release: str) -> str:

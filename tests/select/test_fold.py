@@ -63,6 +63,20 @@ def test_different_releases_with_similar_words_stay_apart():
     assert found == [{"r1"}, {"r1z"}, {"v3"}, {"v31"}]
 
 
+def test_a_lab_whose_name_is_longer_than_three_letters_has_releases_too():
+    # Qwen3 and Qwen3-Coder are two releases of one family, as R1 and R1-Zero are; a model page
+    # named with its sizes (Qwen3-235B-A22B) is still the Qwen3 it names.
+    found = groups([
+        item("update", "Alibaba updates its flagship Qwen3 model and its open weights", "https://a.example/q3",
+             "The Qwen3-235B-A22B-Instruct-2507 update improves reasoning and long context."),
+        item("page", "Qwen3-235B-A22B-Instruct-2507 open weights", "https://huggingface.co/Qwen/Qwen3-235B-A22B-Instruct-2507",
+             "Alibaba's updated flagship Qwen3 model: reasoning and long context improve."),
+        item("coder", "Alibaba releases Qwen3-Coder model with open weights", "https://b.example/coder",
+             "Alibaba's Qwen3-Coder-480B-A35B model improves reasoning and long context for code."),
+    ])
+    assert found == [{"coder"}, {"page", "update"}]
+
+
 def test_same_words_far_apart_in_time_stay_apart():
     found = groups([
         item("a", "DeepSeek cuts API prices", "https://a.example/1"),

@@ -30,7 +30,8 @@ _SEMVER = re.compile(r"^v?\d+\.\d+\.\d+")       # a release tag (v1.0.0), not th
 _BARE_VERSION = re.compile(r"^\d+\.\d+$")
 # "DeepSeek 3.1": a version right after a name, not a price ($0.27) or a quantity (2.5 times, 3.5%).
 _NAMED_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?![\d.,%]|\s*(?:x\b|times|per\b|percent|billion|million|bn\b|trillion|折|倍|万|亿|元))")
-_MODEL_ID = re.compile(r"^(?:[a-z]{1,3}\d+(?:\.\d+)*(?:-[a-z0-9]+)*|\d+(?:\.\d+)?[bkm])$")
+# A release name: a brand of up to six letters and a number (r1, v3.1, k2-0905, qwen3-coder, llama3), or a size.
+_MODEL_ID = re.compile(r"^(?:[a-z]{1,6}\d+(?:\.\d+)*(?:-[a-z0-9]+)*|\d+(?:\.\d+)?[bkm])$")
 
 _MULTIPLIERS = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "trillion": 1e12, "tn": 1e12,
                 "万亿": 1e12, "亿": 1e8, "万": 1e4}

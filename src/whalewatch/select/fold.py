@@ -21,7 +21,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Callable
+from typing import Callable, TypeVar
 from itertools import chain
 from datetime import timedelta
 
@@ -223,6 +223,7 @@ def _sounds(item: Item, f: _Features) -> dict[str, frozenset[str]]:
     return f.sounds
 
 
+T = TypeVar("T")
 PARALLEL_FROM = 4000         # a week this large reads its items, and scores its pairs, in two processes
 
 
@@ -232,10 +233,9 @@ def _all_features(items: list[Item], lexicon: Lexicon) -> list[_Features]:
     def read_range(start: int, end: int) -> list[_Features]:
         return [_features(i, lexicon) for i in items[start:end]]
 
-    if len(items) < PARALLEL_FROM or not may_fork():
-        return read_range(0, len(items))
-    lexicon.segmenter                           # built once, before the fork, and shared
-    return in_two_halves(read_range, len(items))
+    if len(items) >= PARALLEL_FROM:
+        lexicon.segmenter                       # built once, before the fork, and shared (a small week builds it only for Chinese)
+    return _two_cores_if_large(read_range, len(items), len(items))
 
 
 def _scores(pairs: list[tuple[int, int]], items: list[Item], features: list[_Features]) -> list[float]:
@@ -245,9 +245,15 @@ def _scores(pairs: list[tuple[int, int]], items: list[Item], features: list[_Fea
     def score_range(start: int, end: int) -> list[float]:
         return [_score(items[a], items[b], features[a], features[b]) for a, b in pairs[start:end]]
 
-    if len(items) < PARALLEL_FROM or not may_fork():
-        return score_range(0, len(pairs))
-    return in_two_halves(score_range, len(pairs))
+    return _two_cores_if_large(score_range, len(pairs), len(items))
+
+
+def _two_cores_if_large(work: Callable[[int, int], list[T]], count: int, week: int) -> list[T]:
+    """``work`` over ``range(count)``: in two forked processes for a week of ``PARALLEL_FROM``
+    items or more when forking is safe, else here (a small week would pay more to fork than it saves)."""
+    if week < PARALLEL_FROM or not may_fork():
+        return work(0, count)
+    return in_two_halves(work, count)
 
 
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
@@ -266,9 +272,9 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
         return cache[key]
 
     candidates = _candidates(items, features)
-    for (a, b), value in zip(candidates, _scores(candidates, items, features)):
-        cache[(a, b)] = value
-    pairs = [(cache[(a, b)], a, b) for a, b in candidates]
+    values = _scores(candidates, items, features)
+    cache.update(zip(candidates, values))
+    pairs = [(value, a, b) for (a, b), value in zip(candidates, values)]
     neighbours: dict[int, set[int]] = defaultdict(set)
     for _, a, b in pairs:
         neighbours[a].add(b)

@@ -258,6 +258,33 @@ def test_a_relative_clause_is_not_commentary():
     assert essay_shaped("Why the chip rules failed")
 
 
+def test_an_acronym_meets_the_name_it_stands_for():
+    """'WHO' in one report and 'World Health Organization' in another are one name, as 'MIIT' and
+    'Ministry of Industry and Information Technology' are; and 'WHO declares…' is news, not a question."""
+    from whalewatch.select.fold import similar
+    from whalewatch.select.text import acronyms, essay_shaped, initialisms
+    assert "who" in initialisms("Covid-19 is now a global pandemic, World Health Organization Says")
+    assert "miit" in initialisms("the Ministry of Industry and Information Technology (MIIT) said")
+    assert "bis" in initialisms("the Bureau of Industry and Security said")
+    assert "miitm" not in initialisms("the Ministry of Industry and Information Technology (MIIT) said")
+    assert acronyms("FDIC seizes bank, WHO warns") == {"fdic", "who"}
+    assert not acronyms("BREAKING NEWS: WHO SAYS IT WILL")       # a shouted headline has no acronyms
+    assert not essay_shaped("WHO declares coronavirus outbreak a pandemic")
+    assert essay_shaped("Who will lead the WHO?")
+    pandemic = [
+        item("who", "WHO declares coronavirus outbreak a pandemic", "https://a.example/1",
+             summary="The agency's director-general said it was deeply concerned by alarming levels of spread and inaction."),
+        item("spelled", "Covid-19 is now a global pandemic, World Health Organization says", "https://b.example/2", hours=2,
+             summary="The UN health agency's chief urged governments to take urgent and aggressive action."),
+        item("other", "Italy shuts schools in the north as cases rise", "https://c.example/3", hours=1,
+             summary="The government closed universities too, for two weeks."),
+    ]
+    assert {"who", "spelled"} in groups(pandemic)
+    other_body = item("spelled", pandemic[1].title.replace("World Health Organization", "Global Health Organisation"),
+                      "https://b.example/2", summary=pandemic[1].summary_text, hours=2)     # as many words, spelling no 'WHO'
+    assert similar(pandemic[0], pandemic[1]) > 1.5 * similar(pandemic[0], other_body)
+
+
 def test_a_large_week_read_and_scored_in_two_processes_folds_as_one_process_does(monkeypatch):
     from whalewatch.select import fold as folding
     week = [item(f"{n}-{k}", f"Lab {name} unveils model {name} for {topic}", f"https://{k}.example/{n}", feed=f"feed{k}",

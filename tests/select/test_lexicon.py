@@ -166,6 +166,21 @@ def test_the_us_is_a_place_in_both_languages():
     assert not _features(item("Latin American and South-American markets rally"), Lexicon()).places
 
 
+def test_a_country_is_one_place_however_a_report_spells_it():
+    """'U.S.', 'the United States', 'US' and 'Americans' are one place; a people named in the plural
+    is its country ('Britons', 'Israelis'), as its adjective already was ('British')."""
+    from whalewatch.select.text import read
+
+    def units(text: str) -> list[str]:
+        return read(text, Lexicon(), headline=True).units
+
+    assert units("U.S. strike") == units("US strike") == units("United States strike") == ["america", "strike"]
+    assert units("Americans fear") == ["america", "fear"]
+    assert units("Britons cheer") == units("British cheer") == ["britain", "cheer"]
+    assert units("Israelis and Iranians") == ["israel", "iran"]
+    assert units("great wall") == ["great", "wall"]
+
+
 def test_a_compiled_dictionary_replaces_the_caches_of_other_versions(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     folder = tmp_path / "whalewatch"

@@ -26,9 +26,9 @@ from itertools import chain
 from datetime import timedelta
 
 from ..model import Item
-from .lexicon import Lexicon, capital_table, gloss_strength, places, stem, synonym_table, synonyms
+from .lexicon import STOPWORDS, Lexicon, capital_table, gloss_strength, places, stem, synonym_table, synonyms
 from .parallel import in_two_halves, may_fork
-from .text import Reading, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
+from .text import Reading, acronyms, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, initialisms, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
 
 MAX_GAP = timedelta(days=4)
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
@@ -83,6 +83,7 @@ class _Features:
     sound_keys: frozenset[str] = frozenset()
     synonymous: tuple[str, ...] = ()   # its English units that have synonyms (few; the synonyms are looked up)
     context: frozenset[str] = frozenset()   # the event its title names as context ('after Russia invades Ukraine'), glosses too
+    acronyms: frozenset[str] = frozenset()  # what it writes as an acronym (who, fdic, miit)
 
 
 @dataclass
@@ -193,10 +194,54 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
                      lead_word(item.title), title_places)
     features.context = frozenset(context_reading.units).union(*context_reading.glosses.values())
+    _read_acronyms(item, summary, features)
     if features.chinese:
         features.sounds = _chinese_sounds(title_reading, body_reading, context_reading)
         features.sound_keys = frozenset(chain.from_iterable(features.sounds.values()))
     return features
+
+
+def _read_acronyms(item: Item, summary: str, f: _Features) -> None:
+    """An acronym that is also a common word ('WHO') is a unit too; the name it stands for meets it
+    only in a week where some report writes it (``_spell_out_acronyms``)."""
+    f.acronyms = acronyms(f"{item.title}\n{summary}") or _NONE
+    spoken = {a for a in acronyms(item.title) if a in STOPWORDS}
+    if spoken:
+        f.title |= spoken
+        f.expanded |= spoken
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _spell_out_acronyms(items: list[Item], features: list[_Features]) -> None:
+    """'World Health Organization' and 'WHO' are one name: a report whose capitalised words make an
+    acronym that another report of the week writes gets the acronym as a word of its own, and as
+    the name its words were."""
+    written = frozenset(chain.from_iterable(f.acronyms for f in features))
+    if not written:
+        return
+    for item, f in zip(items, features):
+        for text, in_title in ((item.title, True), (item.summary_text[:_SUMMARY_CHARS], False)):
+            for acronym, words in initialisms(text).items():
+                if acronym not in written or acronym in f.acronyms:
+                    continue
+                if in_title:
+                    f.title |= {acronym}
+                else:
+                    f.body |= {acronym}
+                f.expanded |= {acronym}
+                spelled = {stem(w) for w in words}
+                if not spelled.isdisjoint(f.names):
+                    f.names = (f.names - spelled) | {acronym}
+
+
+def _weigh_week(items: list[Item], features: list[_Features]) -> None:
+    """The week's items weighed against each other: acronyms met, then IDF."""
+    _spell_out_acronyms(items, features)
+    weights = _idf(features)
+    for f in features:
+        _weigh(f, weights)
 
 
 def _countries_of_capitals(words: set[str] | frozenset[str]) -> set[str]:
@@ -259,9 +304,7 @@ def _two_cores_if_large(work: Callable[[int, int], list[T]], count: int, week: i
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
                   why: dict[int, list[Callable[[], str]]]) -> None:
     features = _all_features(items, lexicon)
-    weights = _idf(features)
-    for f in features:
-        _weigh(f, weights)
+    _weigh_week(items, features)
     _drop_framing_names(features)
     cache: dict[tuple[int, int], float] = {}
 
@@ -577,9 +620,7 @@ def similar(a: Item, b: Item, lexicon: Lexicon | None = None) -> float:
     """The similarity of two items on their own (for explanations and tests); NEVER means never one event."""
     lexicon = lexicon or Lexicon()
     fa, fb = _features(a, lexicon), _features(b, lexicon)
-    weights = _idf([fa, fb])
-    _weigh(fa, weights)
-    _weigh(fb, weights)
+    _weigh_week([a, b], [fa, fb])
     return _score(a, b, fa, fb)
 
 
@@ -593,9 +634,7 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
     owner = [n for n, cluster in enumerate(clusters) for _ in cluster]
     features = [_features(i, lexicon) for i in items]
     probe_features = [_features(p, lexicon) for p in probes]
-    weights = _idf(features + probe_features)
-    for f in features + probe_features:
-        _weigh(f, weights)
+    _weigh_week(items + probes, features + probe_features)
     found: list[tuple[int | None, str]] = []
     for probe, fp in zip(probes, probe_features):
         best: tuple[float, int] | None = None

@@ -109,7 +109,10 @@ def stem(word: str) -> str:
     """Snowball's English stem (killed, kills -> kill), with possessives dropped first; an adjective
     of a place is its place (Korean -> Korea), as the two are one name in a headline."""
     word = word.replace("’", "'").split("'")[0]
-    return _stemmer().stemWord(_demonyms().get(word, word))
+    places = _demonyms()
+    if word not in places and word.endswith("s") and word[:-1] in places:
+        word = word[:-1]                 # its people: Americans, Britons, Israelis
+    return _stemmer().stemWord(places.get(word, word))
 
 
 def english_words(text: str) -> list[str]:

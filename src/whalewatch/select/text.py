@@ -70,6 +70,9 @@ class Reading:
 
 # 'Latin American' is a region, not the United States that 'American' names on its own.
 _AMERICAS = re.compile(r"\b(latin|south|central|north)[\s-]+americ(?:a|an|ans)\b")
+# The long and dotted forms of two countries' names, as their short forms: 'U.S.' is 'US' is 'America'.
+_LONG_NAMES = {"united states": "us", "united kingdom": "uk", "great britain": "britain"}
+_LONG_NAME = re.compile(r"\b(united[\s-]+states|united[\s-]+kingdom|great[\s-]+britain)\b|(?<![a-z.])u\.([sk])\.(?:a\.)?")
 
 
 def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
@@ -86,6 +89,8 @@ def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
     reading = Reading(_figures(text))
     if "americ" in text:
         text = _AMERICAS.sub(lambda m: m.group(1) + "america", text)
+    if "u." in text or "united" in text or "great" in text:
+        text = _LONG_NAME.sub(_short_name, text)
     text = lexicon.latin(text)
     if _HAS_DIGIT.search(text):
         text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)
@@ -101,6 +106,12 @@ def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
                     reading.proper.add(word.text)
             _sound_out(words, lexicon, reading.sounds)
     return reading
+
+
+def _short_name(match: re.Match[str]) -> str:
+    if match.group(2):
+        return "u" + match.group(2)
+    return _LONG_NAMES[re.sub(r"[\s-]+", " ", match.group(1))]
 
 
 def _sound_out(words: list[Word], lexicon: Lexicon, sounds: dict[str, frozenset[str]]) -> None:
@@ -346,6 +357,41 @@ def lead_word(title: str) -> str:
     return parts[0] if parts else ""
 
 
+# An acronym as news writes it (WHO, FDIC, MIIT), and the capitalised words that may spell one out.
+_ACRONYM = re.compile(r"(?<![\w.&-])([A-Z]{2,6})(?![\w.&-])")
+_NAME_WORD = re.compile(r"[A-Za-z][\w'’-]*|&")
+_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})   # 'Bureau of Industry and Security' is BIS
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """The acronyms a text writes in capitals, lower-cased ('who' for WHO). A text in capitals
+    throughout (a shouted headline) has none: there every word looks like one."""
+    found = _ACRONYM.findall(text)
+    if not found or sum(map(len, found)) * 2 > sum(c.isalpha() for c in text):
+        return frozenset()
+    return frozenset(a.lower() for a in found)
+
+
+def initialisms(text: str) -> dict[str, tuple[str, ...]]:
+    """The acronyms the text's runs of capitalised words would make, lower-cased, each with its
+    words: 'World Health Organization' makes 'who', 'Ministry of Industry and Information
+    Technology' 'miit'. Every stretch of two to six words of a run counts, as a title's run often
+    runs on ('… Organization Says')."""
+    found: dict[str, tuple[str, ...]] = {}
+    run: list[str] = []
+    for word in [*_NAME_WORD.findall(text), ""]:
+        if word[:1].isupper() and not (len(word) > 1 and word.isupper()):
+            run.append(word.lower())
+            continue
+        if run and word.lower() in _LINKS:
+            continue
+        for start in range(len(run) - 1):
+            for end in range(start + 2, min(start + 6, len(run)) + 1):
+                found["".join(w[0] for w in run[start:end])] = tuple(run[start:end])
+        run = []
+    return found
+
+
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[\w,;’'\)] )([A-Z][\w+-]*)")
 
 
@@ -357,7 +403,8 @@ _ESSAY = re.compile(
 
 def essay_shaped(title: str) -> bool:
     """A question, or a title announcing an essay, an interview or an analysis: commentary, not a report of news."""
-    return bool(_ESSAY.search(title.strip()))
+    title = title.strip()
+    return any(not _ACRONYM.fullmatch(m.group(0).strip()) for m in _ESSAY.finditer(title))   # 'WHO declares' is news
 
 
 _RELEASE_VERB = re.compile(

@@ -389,6 +389,19 @@ RESULT = {{}}
 """)
 
 
+def write_picks(folder: Path, week: str) -> None:
+    """An editor's link list for the week, as a real week has: two picks whose addresses no feed
+    carries, so each is compared with every report of the week by its words."""
+    folder.mkdir(parents=True, exist_ok=True)
+    year, number = week.split("-W")
+    monday = datetime.fromisocalendar(int(year), int(number), 1).date()
+    (folder / "picks.md").write_text(
+        f"---\nkind: links\ndate: {monday + timedelta(days=2)}\n---\n"
+        "- [Nvidia export control filing, read carefully](https://elsewhere.example/filing): what it says about clusters.\n"
+        "- [Investors and the cloud price war](https://elsewhere.example/prices): a second pick no feed carries.\n",
+        encoding="utf-8")
+
+
 def week_stage(config: Path, week: str) -> dict:
     """A whole ``whalewatch build`` of the week (every format, the PDF included), as a user runs it."""
     return child(f"""
@@ -402,11 +415,13 @@ RESULT = {{"seconds": time.perf_counter() - started,
 
 
 def week_rows(work: Path, args: argparse.Namespace) -> list[Row]:
-    """Build time and peak memory of one week holding 1k, 5k and 20k items: folding must not compare every pair."""
+    """Build time and peak memory of one week holding 1k, 5k and 20k items, with an editor's link
+    list: folding must not compare every pair, nor read the week twice for the editor's picks."""
     week, results = "2026-W10", {}
     for size in args.week_sizes:
         config = write_edition(work / f"week-{size}", [])
         make_week(config, size, week)
+        write_picks(config.parent / "notes", week)
         results[size] = median_run([week_stage(config, week) for _ in range(args.build_runs)])
         print(f"  whole build of a week of {size:,} items: {results[size]['seconds']:.2f} s, "
               f"peak {results[size]['peak_mb']:.0f} MB", flush=True)

@@ -340,14 +340,12 @@ def test_different_percentages_in_two_titles_are_two_decisions():
 
 def test_a_name_is_not_met_by_a_gloss_that_two_chinese_words_happen_to_share():
     """国务院 (State Council) and 美国 (United States) share the English gloss 'state', not a name."""
-    from whalewatch.select.fold import _features, _idf, _name_met, _weigh
+    from whalewatch.select.fold import _features, _name_met, _weigh_week
     from whalewatch.select.lexicon import Lexicon
     lexicon = Lexicon()
-    council, states = (_features(item(k, t), lexicon) for k, t in
-                       (("a", "国务院宣布新规"), ("b", "美国宣布新规")))
-    weights = _idf([council, states])
-    for f in (council, states):
-        _weigh(f, weights)
+    reports = [item(k, t) for k, t in (("a", "国务院宣布新规"), ("b", "美国宣布新规"))]
+    council, states = (_features(report, lexicon) for report in reports)
+    _weigh_week(reports, [council, states])
     assert "state" in council.glosses["国务院"] & states.expanded
     assert not _name_met("国务院", council, states)
 
@@ -423,3 +421,30 @@ def test_two_reports_sharing_a_context_clause_still_fold():
     brent = item("b", "Brent crude breaks through $100 for first time in eight years",
                  summary="Energy prices soared as traders weighed sanctions on Moscow and the risk to supplies.", hours=3)
     assert len(fold([oil, brent])) == 1
+
+
+def test_an_editors_pick_is_matched_with_the_folds_reading_not_a_second_one(monkeypatch):
+    """A pick whose address no feed carries is compared with every report of the week: with the
+    fold's reading kept, only the pick is read, and it lands on the story the full re-reading finds."""
+    from whalewatch.select import fold as folding
+    from whalewatch.select.lexicon import Lexicon
+    week = [
+        item("nv1", "Nvidia loses $589 billion in market value as DeepSeek rattles investors", "https://a.example/1", feed="a"),
+        item("nv2", "英伟达股价重挫，市值蒸发5890亿美元", "https://b.example/2", feed="b", hours=3),
+        item("it1", "Italy's privacy regulator blocks DeepSeek over data concerns", "https://c.example/3", feed="c"),
+        item("it2", "Garante orders DeepSeek blocked in Italy", "https://d.example/4", feed="d", hours=2),
+        item("hw1", "Huawei Ascend chips serve R1 through SiliconFlow", "https://e.example/5", feed="e", hours=5),
+    ]
+    pick = item("note:pick", "Italy's data watchdog and DeepSeek: the block explained", "https://elsewhere.example/x",
+                summary="The Garante's order and what DeepSeek told the regulator about its data.", hours=6)
+    lexicon = Lexicon()
+    folded = folding.fold_explained(week, lexicon=lexicon)
+    read = []
+    real_features = folding._features
+    monkeypatch.setattr(folding, "_features", lambda i, lx: read.append(i.key) or real_features(i, lx))
+    kept = folding.match_clusters([pick], folded.clusters, lexicon, week=folded.week)
+    assert read == ["note:pick"]
+    again = folding.match_clusters([pick], folded.clusters, lexicon)
+    assert len(read) == 1 + 1 + len(week)
+    italy = next(n for n, c in enumerate(folded.clusters) if {i.key for i in c} == {"it1", "it2"})
+    assert kept[0][0] == again[0][0] == italy

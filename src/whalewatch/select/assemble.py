@@ -120,7 +120,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     matched_by_words: dict[str, str] = {}
     if unmatched_picks and clusters:
         probes = [_pick_item(n) for n in unmatched_picks]
-        for note, (index, why) in zip(unmatched_picks, match_clusters(probes, clusters, lexicon_for(config))):
+        matches = match_clusters(probes, clusters, lexicon_for(config), week=folded.week)
+        for note, (index, why) in zip(unmatched_picks, matches):
             if index is None:
                 standalone.append(note)
             else:
@@ -128,6 +129,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
                 matched_by_words[note.path] = why
     else:
         standalone += unmatched_picks
+    folded.week = None                         # the reading of every report, no longer needed: free it before rendering
 
     stories: list[Story] = []
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues

@@ -21,7 +21,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 from itertools import chain
 from datetime import timedelta
 
@@ -93,6 +93,7 @@ class FoldResult:
 
     clusters: list[list[Item]]
     joins: dict[str, list[Callable[[], str]]]   # item key of a cluster's first item -> its joins, as text on demand
+    week: WeekReading | None = None             # the items as folding read them, for ``match_clusters``; drop it after
 
     @property
     def reasons(self) -> dict[str, list[str]]:
@@ -100,6 +101,18 @@ class FoldResult:
 
     def reasons_for(self, key: str) -> list[str]:
         return [explain() for explain in self.joins.get(key, [])]
+
+
+@dataclass
+class WeekReading:
+    """The week's reports as folding read and weighed them. An editor's pick that names no report's
+    address is compared with every report of the week; reading 20,000 reports a second time for it
+    took seconds and a hundred megabytes, so the fold's reading is kept for it instead."""
+
+    position: dict[str, int]     # item key -> its features
+    features: list[_Features]
+    counts: Counter[str]         # unit -> how many of the week's items have it, for the IDF of a pick's words
+    written: frozenset[str]      # the acronyms the week's items write
 
 
 class _UnionFind:
@@ -150,14 +163,14 @@ def fold_explained(items: list[Item], thresholds: Thresholds = Thresholds(), lex
     why: dict[int, list[Callable[[], str]]] = defaultdict(list)
     _join_equal(uf, [i.canonical_url for i in items], why, "the same address")
     _join_equal(uf, _syndication_guids(items), why, "the same GUID")
-    _join_similar(uf, items, thresholds, lexicon or Lexicon(), why)
+    week = _join_similar(uf, items, thresholds, lexicon or Lexicon(), why)
     groups: dict[int, list[Item]] = defaultdict(list)
     joins: dict[int, list[Callable[[], str]]] = defaultdict(list)
     for index, item in enumerate(items):
         groups[uf.find(index)].append(item)
         joins[uf.find(index)].extend(why.get(index, []))
     clusters = [groups[root] for root in sorted(groups)]
-    return FoldResult(clusters, {groups[root][0].key: joins[root] for root in sorted(groups) if joins[root]})
+    return FoldResult(clusters, {groups[root][0].key: joins[root] for root in sorted(groups) if joins[root]}, week)
 
 
 def _join_equal(uf: _UnionFind, keys: list[str], why: dict[int, list[Callable[[], str]]], evidence: str) -> None:
@@ -220,11 +233,11 @@ def _read_acronyms(item: Item, summary: str, f: _Features) -> None:
         f.expanded |= spoken
 
 
-def _spell_out_acronyms(items: list[Item], features: list[_Features]) -> None:
+def _spell_out_acronyms(items: list[Item], features: list[_Features], also_written: frozenset[str] = _NONE) -> None:
     """'World Health Organization' and 'WHO' are one name: a report whose capitalised words make an
     acronym that another report of the week writes gets the acronym as a word of its own, and as
     the name its words were."""
-    written = frozenset(chain.from_iterable(f.acronyms for f in features))
+    written = frozenset(chain.from_iterable(f.acronyms for f in features)) | also_written
     if not written:
         return
     for item, f in zip(items, features):
@@ -242,12 +255,15 @@ def _spell_out_acronyms(items: list[Item], features: list[_Features]) -> None:
                     f.names = (f.names - spelled) | {acronym}
 
 
-def _weigh_week(items: list[Item], features: list[_Features]) -> None:
-    """The week's items weighed against each other: acronyms met, then IDF."""
+def _weigh_week(items: list[Item], features: list[_Features]) -> Counter[str]:
+    """The week's items weighed against each other: acronyms met, then IDF. Returns how many
+    items have each unit."""
     _spell_out_acronyms(items, features)
-    weights = _idf(features)
+    counts = _unit_counts(features)
+    weights = _idf(counts, len(features))
     for f in features:
         _weigh(f, weights)
+    return counts
 
 
 def _countries_of_capitals(words: set[str] | frozenset[str]) -> set[str]:
@@ -308,10 +324,12 @@ def _two_cores_if_large(work: Callable[[int, int], list[T]], count: int, week: i
 
 
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
-                  why: dict[int, list[Callable[[], str]]]) -> None:
+                  why: dict[int, list[Callable[[], str]]]) -> WeekReading:
     features = _all_features(items, lexicon)
-    _weigh_week(items, features)
+    counts = _weigh_week(items, features)
     _drop_framing_names(features)
+    week = WeekReading({item.key: n for n, item in enumerate(items)}, features, counts,
+                       frozenset(chain.from_iterable(f.acronyms for f in features)))
     cache: dict[tuple[int, int], float] = {}
 
     def score(a: int, b: int) -> float:
@@ -347,6 +365,7 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
         if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group and not _places_apart(group_a, group_b, features):
             why[max(a, b)].append(partial(_why, items[a], items[b], features[a], features[b], value))
             uf.union(a, b)
+    return week
 
 
 def _stranger(cross: list[float], width: int) -> bool:
@@ -416,12 +435,16 @@ def _candidates(items: list[Item], features: list[_Features]) -> list[tuple[int,
                          [f.chinese for f in features])
 
 
-def _idf(features: list[_Features]) -> dict[str, float]:
-    """Words in many of the week's items (deepseek, china, model) say little about which event it is.
-    An English word is counted in every item that has it or a Chinese word glossed by it."""
-    counts = Counter(chain.from_iterable(f.expanded for f in features))
-    total = max(len(features), _MIN_DOCUMENTS)
-    return {word: math.log(1 + total / count) for word, count in counts.items()}
+def _unit_counts(features: list[_Features]) -> Counter[str]:
+    """An English word is counted in every item that has it or a Chinese word glossed by it."""
+    return Counter(chain.from_iterable(f.expanded for f in features))
+
+
+def _idf(counts: Counter[str], items: int, units: Iterable[str] | None = None) -> dict[str, float]:
+    """Words in many of the week's items (deepseek, china, model) say little about which event it
+    is. Only ``units``, when given, are weighed."""
+    total = max(items, _MIN_DOCUMENTS)
+    return {word: math.log(1 + total / counts[word]) for word in (counts if units is None else units)}
 
 
 def _weigh(f: _Features, weights: dict[str, float]) -> None:
@@ -631,16 +654,24 @@ def similar(a: Item, b: Item, lexicon: Lexicon | None = None) -> float:
 
 
 def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexicon,
-                   threshold: float = Thresholds().pair) -> list[tuple[int | None, str]]:
+                   threshold: float = Thresholds().pair, week: WeekReading | None = None) -> list[tuple[int | None, str]]:
     """For each probe (an editor's link with its commentary), the cluster it is about, if any, and why.
 
     The probe is compared with every report of the week by the same similarity folding uses, with
-    the week's IDF; the best cluster above ``threshold`` wins."""
+    the week's IDF; the best cluster above ``threshold`` wins. With the fold's ``week`` the reports
+    are not read again: only the probes are read, and weighed by the week's counts and their own."""
     items = [item for cluster in clusters for item in cluster]
     owner = [n for n, cluster in enumerate(clusters) for _ in cluster]
-    features = [_features(i, lexicon) for i in items]
     probe_features = [_features(p, lexicon) for p in probes]
-    _weigh_week(items + probes, features + probe_features)
+    if week is not None and all(item.key in week.position for item in items):
+        features = [week.features[week.position[item.key]] for item in items]
+        _spell_out_acronyms(probes, probe_features, week.written)
+        counts = week.counts + _unit_counts(probe_features)
+        for f in probe_features:
+            _weigh(f, _idf(counts, len(week.features) + len(probes), f.expanded))
+    else:
+        features = [_features(i, lexicon) for i in items]
+        _weigh_week(items + probes, features + probe_features)
     found: list[tuple[int | None, str]] = []
     for probe, fp in zip(probes, probe_features):
         best: tuple[float, int] | None = None

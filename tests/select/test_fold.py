@@ -283,6 +283,13 @@ def test_an_acronym_meets_the_name_it_stands_for():
     other_body = item("spelled", pandemic[1].title.replace("World Health Organization", "Global Health Organisation"),
                       "https://b.example/2", summary=pandemic[1].summary_text, hours=2)     # as many words, spelling no 'WHO'
     assert similar(pandemic[0], pandemic[1]) > 1.5 * similar(pandemic[0], other_body)
+    # 'US' is a place, met as America: 'United States' is not spelled out into a unit 'us' beside it
+    from whalewatch.select.fold import _features, _weigh_week
+    from whalewatch.select.lexicon import Lexicon
+    reports = [item("us", "US bans the app on federal phones"), item("long", "United States Senate bans the app", hours=1)]
+    read = [_features(report, Lexicon()) for report in reports]
+    _weigh_week(reports, read)
+    assert "america" in read[1].units and "us" not in read[1].units
 
 
 def test_a_large_week_read_and_scored_in_two_processes_folds_as_one_process_does(monkeypatch):

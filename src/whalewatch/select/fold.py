@@ -226,7 +226,8 @@ _SETS = ("title_ids", "parts", "names", "numbers", "places", "context", "sound_k
 def _read_acronyms(item: Item, summary: str, f: _Features) -> None:
     """An acronym that is also a common word ('WHO') is a unit too; the name it stands for meets it
     only in a week where some report writes it (``_spell_out_acronyms``)."""
-    f.acronyms = acronyms(f"{item.title}\n{summary}")
+    known_places = places()
+    f.acronyms = frozenset(a for a in acronyms(f"{item.title}\n{summary}") if stem(a) not in known_places)   # US is America
     spoken = {a for a in acronyms(item.title) if a in STOPWORDS}
     if spoken:
         f.title |= spoken

@@ -210,3 +210,19 @@ def test_a_report_naming_a_country_by_its_capital_meets_one_naming_the_country(m
     with_capitals = similar(troops, forces)
     monkeypatch.setattr(fold_module, "capital_table", dict)
     assert with_capitals > similar(troops, forces) + 0.02
+
+
+def test_a_country_written_as_one_character_of_a_word_is_that_country():
+    """Chinese news writes 'the US side' as 美方 and 'towards China' as 对华: the character is the
+    country (CC-CEDICT's 'abbr. for 美国'), whether or not the dictionary lists the word; 美方 and 中方,
+    which jieba tags as measure words, are no longer left out."""
+    lexicon = Lexicon()
+
+    def meanings(text: str) -> dict[str, frozenset[str]]:
+        return {w.text: w.glosses for w in lexicon.words(text, unknown=True)}
+
+    said = meanings("中方回应美方，印方表示")
+    assert "china" in said["中方"] and said["美方"] == {"america"} and said["印方"] == {"india"}
+    assert "china" in meanings("访华期间")["访华"]
+    assert "对方" not in meanings("对方表示") or not meanings("对方表示")["对方"] & {"china", "america"}
+    assert dictionary().countries["德"] == "germani" and "浙" not in dictionary().countries   # a province is no country

@@ -35,7 +35,7 @@ import opencc
 import rjieba
 import Stemmer
 
-_VERSION = 11                                  # bump when the compiled form below changes
+_VERSION = 12                                  # bump when the compiled form below changes
 MAX_DEFINITIONS = 5                            # the first senses are the common ones
 MAX_GLOSS_WORDS = 6                            # a longer definition is an explanation, not a translation
 SYNONYM_SENSES = (2, 4)                        # a word translated by this many one-word senses joins them as synonyms
@@ -133,6 +133,7 @@ class Dictionary:
     gloss_counts: dict[str, int]              # English stem -> how many words it glosses: 'use' many, 'nvidia' one
     synonyms: dict[str, str]                  # English stem -> stems one Chinese word is translated by besides it
     capitals: dict[str, str]                  # a country's capital -> the country ('kyiv' -> 'ukrain'), stems
+    countries: dict[str, str]                 # a character that abbreviates countries -> their stems ('印' -> 'india')
 
 
 def _cedict_path() -> Path:
@@ -187,6 +188,7 @@ def _compile(source: Path) -> Dictionary:
     references: dict[str, str] = {}
     single_senses: list[list[str]] = []
     capitals: dict[str, str] = {}
+    abbreviations: dict[str, list[str]] = {}
     with gzip.open(source, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -198,6 +200,10 @@ def _compile(source: Path) -> Dictionary:
                 continue
             simplified = words[1]
             pinyin = parts[1].split("]", 1)[0].split()
+            if len(simplified) == 1:          # 印 'abbr. for 印度'; 中 [Zhong1] 'China/Chinese/surname Zhong'
+                listed = senses.strip().strip("/").split("/")
+                first = listed[:1] if pinyin and pinyin[0][:1].isupper() else []
+                abbreviations.setdefault(simplified, []).extend(first + [s for s in listed if "abbr. for" in s])
             if len(simplified) == 1 and len(pinyin) == 1:
                 reading = _READING.match(pinyin[0])
                 if reading:
@@ -227,7 +233,27 @@ def _compile(source: Path) -> Dictionary:
             counts[stem_] = counts.get(stem_, 0) + 1
     return Dictionary({w: " ".join(sorted(s)) for w, s in glosses.items() if s}, readings, surnames,
                       tuple(sorted(w for w in proper if len(w) >= 3)), frozenset(proper), counts,
-                      _synonym_table(single_senses, counts), capitals)
+                      _synonym_table(single_senses, counts), capitals, _countries(abbreviations, glosses, proper))
+
+
+def _countries(abbreviations: dict[str, list[str]], glosses: dict[str, set[str]], proper: set[str]) -> dict[str, str]:
+    """The characters news uses for countries in compounds (印 in 印方, the Indian side; 华 in
+    对华, towards China), from CC-CEDICT's 'abbr. for 印度' senses: the country a sense names first
+    ('USA (abbr. for 美國)', 'abbr. for Israel 以色列'), or the country the proper noun it abbreviates
+    means. Not a country merely mentioned: 'abbr. for Zhejiang 浙江 province in east China'."""
+    found: dict[str, str] = {}
+    known = places()
+    for character, senses in abbreviations.items():
+        countries: set[str] = set()
+        for sense in senses:
+            text = re.sub(r"^abbr\. for\s+", "", _LEADING_LABELS.sub("", sense).strip())
+            countries |= set(english_words(_CHINESE_AND_PINYIN.sub(" ", text).lower())[:1]) & known
+            reference = re.search(r"abbr\. for (?:[^|\s\[]+\|)?([^|\s\[]+)\[", sense)
+            if reference and reference.group(1) in proper:
+                countries |= glosses.get(reference.group(1), set()) & known
+        if countries:
+            found[character] = " ".join(sorted(countries))
+    return found
 
 
 _CAPITAL_OF = re.compile(r"^([^,;(]+?)(?:\s*\([^)]*\))?,\s*capital of (?:the )?([a-z' ]+?)\s*(?:\(|$)", re.I)
@@ -384,6 +410,11 @@ class Lexicon:
         found: list[Word] = []
         loose: list[str] = []
         for text, tag in self.segmenter.tag(run):
+            country = _country_compound(text)
+            if country:
+                _keep_unknown(loose, found, unknown)
+                found.append(Word(text, _PLACE_TAG, country))
+                continue
             if len(text) == 1 and tag not in PROPER_TAGS and (tag not in _SKIPPED_TAGS or tag == _LOOSE_TAG):
                 loose.append(text)
                 continue
@@ -415,6 +446,26 @@ class Lexicon:
             # what its words mean when they are dictionary words from end to end
             return romanised(word) | meaning if _spelled_by(word, parts) else romanised(word)
         return meaning
+
+
+# Chinese news names a country by one character inside a two-character word: 印方 (the Indian side),
+# 美军 (the US military), 对华 (towards China), 访美 (visiting the US). A word CC-CEDICT lists
+# (中方, 美股) keeps its own glosses; one it lacks, of one of these shapes, means the country.
+_COUNTRY_AFTER = frozenset("方军企籍")
+_COUNTRY_BEFORE = frozenset("对访赴驻援抵")
+_PLACE_TAG = "ns"
+
+
+def _country_compound(word: str) -> frozenset[str]:
+    """What such a word means (empty if it is not one). It is kept whatever jieba tags it: 美方
+    and 中方 come out as measure words, which are otherwise left out."""
+    if len(word) != 2 or (word[1] not in _COUNTRY_AFTER and word[0] not in _COUNTRY_BEFORE):
+        return frozenset()
+    character = word[0] if word[1] in _COUNTRY_AFTER else word[1]
+    countries = dictionary().countries.get(character)
+    if not countries:
+        return frozenset()
+    return _glossed(word) or frozenset(countries.split())
 
 
 def _spelled_by(word: str, parts: list[str]) -> bool:

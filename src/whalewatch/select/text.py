@@ -360,7 +360,10 @@ def lead_word(title: str) -> str:
 # An acronym as news writes it (WHO, FDIC, MIIT), and the capitalised words that may spell one out.
 _ACRONYM = re.compile(r"(?<![\w.&-])([A-Z]{2,6})(?![\w.&-])")
 _NAME_WORD = re.compile(r"[A-Za-z][\w'’-]*|&")
-_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})   # 'Bureau of Industry and Security' is BIS
+# Two or more capitalised words (not acronyms), linked by 'of', 'and', 'for', 'the', 'on' or '&':
+# 'Bureau of Industry and Security' is BIS.
+_CAPITALISED_WORD = r"(?:[A-Z](?![A-Z\d])[\w'’-]*)"
+_NAME_RUN = re.compile(_CAPITALISED_WORD + r"(?:\s+(?:(?:of|and|for|the|on|&)\s+)*" + _CAPITALISED_WORD + r")+")
 
 
 def acronyms(text: str) -> frozenset[str]:
@@ -378,17 +381,11 @@ def initialisms(text: str) -> dict[str, tuple[str, ...]]:
     Technology' 'miit'. Every stretch of two to six words of a run counts, as a title's run often
     runs on ('… Organization Says')."""
     found: dict[str, tuple[str, ...]] = {}
-    run: list[str] = []
-    for word in [*_NAME_WORD.findall(text), ""]:
-        if word[:1].isupper() and not (len(word) > 1 and word.isupper()):
-            run.append(word.lower())
-            continue
-        if run and word.lower() in _LINKS:
-            continue
+    for match in _NAME_RUN.finditer(text):
+        run = [w.lower() for w in _NAME_WORD.findall(match.group(0)) if w[0].isupper()]
         for start in range(len(run) - 1):
             for end in range(start + 2, min(start + 6, len(run)) + 1):
                 found["".join(w[0] for w in run[start:end])] = tuple(run[start:end])
-        run = []
     return found
 
 

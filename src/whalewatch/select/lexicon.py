@@ -411,9 +411,10 @@ class Lexicon:
         loose: list[str] = []
         for text, tag in self.segmenter.tag(run):
             country = _country_compound(text)
-            if country:
+            if country:                  # 印方 is a place; 中方, 西方 and 亚军 keep what the dictionary says they are
                 _keep_unknown(loose, found, unknown)
-                found.append(Word(text, _PLACE_TAG, country))
+                listed = _glossed(text)
+                found.append(Word(text, (_COMMON_NOUN if tag in _SKIPPED_TAGS else tag) if listed else _PLACE_TAG, country))
                 continue
             if len(text) == 1 and tag not in PROPER_TAGS and (tag not in _SKIPPED_TAGS or tag == _LOOSE_TAG):
                 loose.append(text)
@@ -454,6 +455,7 @@ class Lexicon:
 _COUNTRY_AFTER = frozenset("方军企籍")
 _COUNTRY_BEFORE = frozenset("对访赴驻援抵")
 _PLACE_TAG = "ns"
+_COMMON_NOUN = "n"
 
 
 def _country_compound(word: str) -> frozenset[str]:

@@ -271,6 +271,7 @@ def test_an_acronym_meets_the_name_it_stands_for():
     assert not acronyms("BREAKING NEWS: WHO SAYS IT WILL")       # a shouted headline has no acronyms
     assert not essay_shaped("WHO declares coronavirus outbreak a pandemic")
     assert essay_shaped("Who will lead the WHO?")
+    assert not essay_shaped("Exclusive: WHO warns of a new wave") and essay_shaped("Exclusive: what WHO knew")
     pandemic = [
         item("who", "WHO declares coronavirus outbreak a pandemic", "https://a.example/1",
              summary="The agency's director-general said it was deeply concerned by alarming levels of spread and inaction."),

@@ -400,8 +400,12 @@ _ESSAY = re.compile(
 
 def essay_shaped(title: str) -> bool:
     """A question, or a title announcing an essay, an interview or an analysis: commentary, not a report of news."""
-    title = title.strip()
-    return any(not _ACRONYM.fullmatch(m.group(0).strip()) for m in _ESSAY.finditer(title))   # 'WHO declares' is news
+    return any(not _shouted(m.group(2)) for m in _ESSAY.finditer(title.strip()))   # 'WHO declares' is news
+
+
+def _shouted(word: str | None) -> bool:
+    """A question word written in capitals is an acronym: WHO, IS."""
+    return bool(word) and len(word) > 1 and word.isupper()
 
 
 _RELEASE_VERB = re.compile(

@@ -261,7 +261,7 @@ def test_a_relative_clause_is_not_commentary():
 def test_an_acronym_meets_the_name_it_stands_for():
     """'WHO' in one report and 'World Health Organization' in another are one name, as 'MIIT' and
     'Ministry of Industry and Information Technology' are; and 'WHO declares…' is news, not a question."""
-    from whalewatch.select.fold import similar
+    from whalewatch.select.fold import fold_explained, similar
     from whalewatch.select.text import acronyms, essay_shaped, initialisms
     assert "who" in initialisms("Covid-19 is now a global pandemic, World Health Organization Says")
     assert "miit" in initialisms("the Ministry of Industry and Information Technology (MIIT) said")
@@ -281,6 +281,7 @@ def test_an_acronym_meets_the_name_it_stands_for():
              summary="The government closed universities too, for two weeks."),
     ]
     assert {"who", "spelled"} in groups(pandemic)
+    assert "WHO=World Health Organization" in fold_explained(pandemic).reasons_for("who")[0].split(" share ")[1]
     other_body = item("spelled", pandemic[1].title.replace("World Health Organization", "Global Health Organisation"),
                       "https://b.example/2", summary=pandemic[1].summary_text, hours=2)     # as many words, spelling no 'WHO'
     assert similar(pandemic[0], pandemic[1]) > 1.5 * similar(pandemic[0], other_body)

@@ -84,6 +84,7 @@ class _Features:
     synonymous: tuple[str, ...] = ()   # its English units that have synonyms (few; the synonyms are looked up)
     context: frozenset[str] = frozenset()   # the event its title names as context ('after Russia invades Ukraine'), glosses too
     acronyms: frozenset[str] = frozenset()  # what it writes as an acronym (who, fdic, miit)
+    spelled: dict[str, str] | None = None   # an acronym another report writes -> the name it spells here
 
 
 @dataclass
@@ -243,9 +244,10 @@ def _spell_out_acronyms(items: list[Item], features: list[_Features], also_writt
         return
     for item, f in zip(items, features):
         for text, in_title in ((item.title, True), (item.summary_text[:_SUMMARY_CHARS], False)):
-            for acronym, words in initialisms(text).items():
+            for acronym, (words, name) in initialisms(text).items():
                 if acronym not in written or acronym in f.acronyms:
                     continue
+                f.spelled = {**(f.spelled or {}), acronym: name}
                 if in_title:
                     f.title |= {acronym}
                 else:
@@ -398,7 +400,8 @@ def _why(a: Item, b: Item, fa: _Features, fb: _Features, value: float) -> str:
 def _shown(unit: str, fa: _Features, fb: _Features) -> str:
     """A met unit as the explanation shows it: a gloss, a sound or a synonym names what it met."""
     if unit in fb.expanded:
-        return unit
+        spelled = (fa.spelled or {}).get(unit) or (fb.spelled or {}).get(unit)
+        return f"{unit.upper()}={spelled}" if spelled else unit        # WHO=World Health Organization
     meaning = fa.glosses.get(unit, frozenset())
     met = sorted(meaning & fb.expanded)
     if met:

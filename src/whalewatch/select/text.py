@@ -375,17 +375,18 @@ def acronyms(text: str) -> frozenset[str]:
     return frozenset(a.lower() for a in found)
 
 
-def initialisms(text: str) -> dict[str, tuple[str, ...]]:
+def initialisms(text: str) -> dict[str, tuple[tuple[str, ...], str]]:
     """The acronyms the text's runs of capitalised words would make, lower-cased, each with its
-    words: 'World Health Organization' makes 'who', 'Ministry of Industry and Information
-    Technology' 'miit'. Every stretch of two to six words of a run counts, as a title's run often
-    runs on ('… Organization Says')."""
-    found: dict[str, tuple[str, ...]] = {}
+    words (lower-cased) and the name as written: 'World Health Organization' makes 'who', 'Ministry
+    of Industry and Information Technology' 'miit'. Every stretch of two to six words of a run
+    counts, as a title's run often runs on ('… Organization Says')."""
+    found: dict[str, tuple[tuple[str, ...], str]] = {}
     for match in _NAME_RUN.finditer(text):
-        run = [w.lower() for w in _NAME_WORD.findall(match.group(0)) if w[0].isupper()]
+        run = [m for m in _NAME_WORD.finditer(match.group(0)) if m.group(0)[0].isupper()]
         for start in range(len(run) - 1):
             for end in range(start + 2, min(start + 6, len(run)) + 1):
-                found["".join(w[0] for w in run[start:end])] = tuple(run[start:end])
+                words = tuple(m.group(0).lower() for m in run[start:end])
+                found["".join(w[0] for w in words)] = (words, match.group(0)[run[start].start():run[end - 1].end()])
     return found
 
 

@@ -113,7 +113,6 @@ class WeekReading:
     position: dict[str, int]     # item key -> its features
     features: list[_Features]
     counts: Counter[str]         # unit -> how many of the week's items have it, for the IDF of a pick's words
-    written: frozenset[str]      # the acronyms the week's items write
 
 
 class _UnionFind:
@@ -331,8 +330,7 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
     features = _all_features(items, lexicon)
     counts = _weigh_week(items, features)
     _drop_framing_names(features)
-    week = WeekReading({item.key: n for n, item in enumerate(items)}, features, counts,
-                       frozenset(chain.from_iterable(f.acronyms for f in features)))
+    week = WeekReading({item.key: n for n, item in enumerate(items)}, features, counts)
     cache: dict[tuple[int, int], float] = {}
 
     def score(a: int, b: int) -> float:
@@ -669,8 +667,8 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
     probe_features = [_features(p, lexicon) for p in probes]
     if week is not None and all(item.key in week.position for item in items):
         features = [week.features[week.position[item.key]] for item in items]
-        _spell_out_acronyms(probes, probe_features, week.written)
-        counts = week.counts + _unit_counts(probe_features)
+        _spell_out_acronyms(probes, probe_features, frozenset(chain.from_iterable(f.acronyms for f in week.features)))
+        counts = Counter({unit: week.counts[unit] + n for unit, n in _unit_counts(probe_features).items()})   # the picks' words only
         for f in probe_features:
             _weigh(f, _idf(counts, len(week.features) + len(probes), f.expanded))
     else:

@@ -185,6 +185,36 @@ def test_names_and_commentary_lower_a_pair_score_but_words_still_decide():
     assert named < plain * 0.6
 
 
+def test_an_explainer_of_the_event_folds_with_its_report_but_commentary_on_a_proposal_does_not(monkeypatch):
+    """'What to know about…' and a question headline ('…, what exploded?') are often the event's
+    own report told as an explainer: when their words are as alike as two reports of one event,
+    they fold. Commentary on a proposal (above) shares far fewer and stays apart."""
+    from whalewatch.select import fold as fold_module
+    report = item("report", "Huge blast at Valparaiso dockside depot kills dozens and injures thousands",
+                  summary="A fire at a dockside depot in Valparaiso set off a huge blast on Tuesday evening, killing at least "
+                          "60 people, injuring thousands and shattering windows across the Chilean port city.")
+    explainer = item("explainer", "What to know about the huge blast at the Valparaiso dockside depot", feed="b", hours=14,
+                     summary="Residents of Valparaiso counted the damage on Wednesday after a huge blast at a dockside "
+                             "depot killed at least 60 people and injured thousands in the Chilean port city.")
+    assert len(fold([report, explainer])) == 1
+    waived = fold_module.similar(report, explainer)
+    monkeypatch.setattr(fold_module, "ESSAY_OF_THE_EVENT", 1.0)
+    assert fold_module.similar(report, explainer) == pytest.approx(waived * fold_module.ESSAY_AND_REPORT)
+
+
+def test_a_toll_after_an_event_is_that_events_news_not_a_story_that_followed_it():
+    from whalewatch.select.text import headline_context
+    assert headline_context("At least 40 dead following depot blast in Chilean port") == (
+        "At least 40 dead following depot blast in Chilean port", "")
+    assert headline_context("Five people killed after bus plunges into ravine") == ("Five people killed after bus plunges into ravine", "")
+    assert headline_context("Thousands flee after volcano erupts") == ("Thousands flee", "volcano erupts")
+    toll = item("toll", "At least 40 dead following depot blast in Chilean port",
+                summary="A dockside depot in Valparaiso blew up late on Tuesday, killing at least 40 people as fire spread.")
+    blast = item("blast", "Dockside depot blast rocks Valparaiso", feed="b", hours=2,
+                 summary="A fire at a dockside depot set off a blast that shook the Chilean port city late on Tuesday.")
+    assert len(fold([toll, blast])) == 1
+
+
 def test_a_guid_reused_within_one_feed_does_not_fold_but_one_syndicated_across_feeds_does():
     same = "https://wire.example/same"          # a relative guid 'same', resolved against the feed's address
     items = [item("a", "Chip export rules tighten", "https://wire.example/1", feed="wire", guid=same),

@@ -35,6 +35,7 @@ NEVER = -1.0                 # the score of two items that cannot be one event, 
 DISTINCT_NAMES = 0.35        # the weight left to wording when each item names only someone the other does not
 DIFFERENT_PLACES = 0.25      # ... and when their titles name different countries, neither naming the other's
 ESSAY_AND_REPORT = 0.25      # ... and when one is commentary (a question, "Interview:") and the other a report
+ESSAY_OF_THE_EVENT = 0.5     # ... unless their words are this alike: 'What to know about the explosion in Beirut' is its report
 FOLLOWED_FROM = 0.25         # ... and when one title gives the other's event as its context ('after…')
 UNMET_HEADLINE = 0.7         # ... and when what one title says happened is nowhere in the other report
 OTHER_FIGURES = 0.35         # ... and when both titles give percentages and none is the same
@@ -549,7 +550,7 @@ def _score(a: Item, b: Item, fa: _Features, fb: _Features) -> float:
         value *= OTHER_FIGURES       # 'tariffs raised to 84%' beside 'tariffs raised to 125%': two decisions
     if _followed_from(fa, fb) or _followed_from(fb, fa):
         value *= FOLLOWED_FROM       # 'Regional bank shares plunge after SVB collapse' beside 'SVB is shut down'
-    if fa.essay != fb.essay:
+    if fa.essay != fb.essay and value < ESSAY_OF_THE_EVENT:
         value *= ESSAY_AND_REPORT    # "What tariffs would do" is a story of its own beside "Trump proposes tariffs"
     return value
 

@@ -330,6 +330,10 @@ _CONTEXT_EN = re.compile(
     r"(?:after|amid|following|in the wake of|in response to|ahead of|on the sidelines of)\s+([^,:;|–—]{3,})", re.I)
 _LEADING_CONTEXT_EN = re.compile(r"^(?:after|amid|following|in the wake of|ahead of)\s+([^,:;]{3,80}),\s*(?=\S)", re.I)
 _LEADING_CONTEXT_ZH = re.compile(r"^([^，,\s]{2,24}?(?:之后|后|之际))[\s，,]+(?=\S)")
+# A toll is the event's own news: 'At least 50 dead following warehouse explosions' reports the explosions.
+_TOLL_ONLY = re.compile(r"^\W*(?:(?:death )?toll (?:rises|climbs|reaches|hits) to\s+)?(?:at least|more than|over|nearly|almost|about|some|"
+                        r"dozens|scores|hundreds|thousands)?\s*(?:of\s+)?(?:[\d,]+|one|two|three|four|five|six|seven|eight|nine|ten|\s)*(?:people\s+|are\s+|were\s+)*"
+                        r"(?:dead|killed|die|died|injured|hurt|missing|wounded|feared dead|confirmed dead)?\W*$", re.I)
 
 
 def headline_context(title: str) -> tuple[str, str]:
@@ -340,7 +344,7 @@ def headline_context(title: str) -> tuple[str, str]:
     if leading:
         return title[leading.end():], leading.group(1)
     trailing = _CONTEXT_EN.search(title)
-    if trailing and trailing.start() > 0:
+    if trailing and trailing.start() > 0 and not _TOLL_ONLY.match(title[:trailing.start()]):
         return title[:trailing.start()] + title[trailing.end():], trailing.group(1)
     return title, ""
 

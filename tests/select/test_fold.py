@@ -389,6 +389,22 @@ def test_a_name_is_not_met_by_a_gloss_that_two_chinese_words_happen_to_share():
     assert not _name_met("国务院", council, states)
 
 
+def test_a_measurement_in_a_title_is_not_a_release_name():
+    """'DeepSeek 3.1' names a release; 'hit by 6.8-magnitude quake' measures one. Read as releases,
+    'v6.8-magnitude' and 'v6.8' would be two releases of one family and hold two reports apart."""
+    from whalewatch.select.text import releases_in_order
+    assert releases_in_order("DeepSeek 3.1 arrives with a longer context", bare_versions=True) == ["v3.1"]
+    for title in ("Coastal province hit by 5.9-magnitude quake, at least 2 killed",
+                  "Powerful 5.9 magnitude quake strikes coastal province", "A magnitude 5.9 tremor shakes the coast"):
+        assert releases_in_order(title, bare_versions=True) == [], title
+    from whalewatch.select.fold import NEVER, similar
+    value = similar(item("a", "Atacama hit by 5.9-magnitude quake, at least 2 killed",
+                         summary="A 5.9 magnitude earthquake struck Atacama on Wednesday, killing two people."),
+                    item("b", "Powerful 5.9 magnitude quake strikes Atacama, two dead", hours=1,
+                         summary="Two people died when a 5.9 magnitude earthquake shook Atacama on Wednesday."))
+    assert value > NEVER                     # read as releases v5.9-magnitude and v5.9, it was NEVER
+
+
 def test_a_release_edition_written_as_a_chinese_word_is_the_english_suffix():
     from whalewatch.select.text import releases_in_order
     assert releases_in_order("实验室推出推理模型R2-Mini预览版", bare_versions=True) == ["r2-mini-preview"]

@@ -241,7 +241,7 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     if "版" in text:                                        # R1-Lite预览版 is R1-Lite-Preview
         text = _CHINESE_EDITION.sub(lambda m: f"{m.group(1)}-{_EDITIONS[m.group(2)]} ", text)
     if bare_versions:                                       # only in titles: "DeepSeek 3.1"
-        text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)
+        text = _NAMED_VERSION.sub(lambda m: m.group(1) if _measured(text, m) else "v" + m.group(1), text)
     if not _HAS_DIGIT.search(text):
         return []
     text = _without_figures(text, days=False)
@@ -281,6 +281,20 @@ def numbered_apart(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]])
     if {number for _, number in a} & {number for _, number in b}:
         return False
     return bool({label for label, _ in a if label} & {label for label, _ in b})
+
+
+# A figure with its unit ('a 6.8-magnitude quake', 'by 6.8 magnitude'): a measurement, not a release.
+_UNIT_AFTER = re.compile(r"[\s-]*(?:magnitude|richter|degrees?|km|kilomet|miles?|met(?:er|re)s?|points?|seconds?|minutes?|"
+                         r"hours?|days?|weeks?|months?|years?|级|度)", re.I)
+_UNIT_BEFORE = frozenset({"magnitude", "richter", "scale", "measuring"})
+
+
+def _measured(text: str, match: re.Match[str]) -> bool:
+    """A bare number after a preposition or a unit's name, or before a unit, measures something:
+    a version follows the name it belongs to ('DeepSeek 3.1')."""
+    before = _WORD.findall(text[:match.start()])
+    word = before[-1].lower() if before else ""
+    return word in STOPWORDS or word in _UNIT_BEFORE or bool(_UNIT_AFTER.match(text, match.end()))
 
 
 def release_family(release: str) -> str:

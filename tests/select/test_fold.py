@@ -405,6 +405,23 @@ def test_a_measurement_in_a_title_is_not_a_release_name():
     assert value > NEVER                     # read as releases v5.9-magnitude and v5.9, it was NEVER
 
 
+def test_two_releases_of_one_maker_in_one_week_stay_apart_when_one_is_named_without_a_number():
+    """'DeepSeek-OCR' is a release as much as 'V3.2-Exp': two titles whose subjects are different
+    releases are two stories, and a third report of either cannot bridge them."""
+    from whalewatch.select.text import releases_in_order
+    assert releases_in_order("DeepSeek-OCR reads pages as images", bare_versions=True) == ["ocr"]
+    assert releases_in_order("DeepSeek-Powered apps and Open-Source tools", bare_versions=True) == []
+    week = [item("v1", "DeepSeek launches V3.2-Exp with sparse attention, halving API prices", feed="a",
+                 summary="The experimental open-source model cuts long-context costs; API prices fall by half."),
+            item("v2", "DeepSeek V3.2-Exp cuts long-context costs with sparse attention", feed="b", hours=5,
+                 summary="DeepSeek's new open-source model halves API prices for long inputs."),
+            item("o1", "DeepSeek-OCR compresses long text into images, an open-source model", feed="c", hours=30,
+                 summary="DeepSeek's new open-source model reads pages as images, cutting the cost of long inputs tenfold."),
+            item("o2", "DeepSeek releases open-source model that compresses text through images", feed="d", hours=34,
+                 summary="DeepSeek-OCR turns long documents into vision tokens, cutting the cost of long inputs.")]
+    assert groups(week) == [{"o1", "o2"}, {"v1", "v2"}]
+
+
 def test_a_release_edition_written_as_a_chinese_word_is_the_english_suffix():
     from whalewatch.select.text import releases_in_order
     assert releases_in_order("实验室推出推理模型R2-Mini预览版", bare_versions=True) == ["r2-mini-preview"]

@@ -237,13 +237,14 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     DeepSeek-V3' is the V3 release, and one release comes in several sizes. A bare '3.1' names a
     release only where the caller says so (titles), not in running text ('1.5 times faster').
     """
+    products = _brand_products(text)
     text = normalise(text)
     if "版" in text:                                        # R1-Lite预览版 is R1-Lite-Preview
         text = _CHINESE_EDITION.sub(lambda m: f"{m.group(1)}-{_EDITIONS[m.group(2)]} ", text)
     if bare_versions:                                       # only in titles: "DeepSeek 3.1"
         text = _NAMED_VERSION.sub(lambda m: m.group(1) if _measured(text, m) else "v" + m.group(1), text)
     if not _HAS_DIGIT.search(text):
-        return []
+        return products
     text = _without_figures(text, days=False)
     found: list[str] = []
     for match in _LATIN.finditer(text):
@@ -254,7 +255,25 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
             continue
         if _MODEL_ID.match(word) and any(ch.isdigit() for ch in word) and not word.isdigit() and word not in found:
             found.append(word)
+    if products:
+        found = sorted(found + [p for p in products if p not in found], key=lambda release: _first_at(text, release))
     return found
+
+
+# A maker's product named without a number: a CamelCase maker joined to an acronym or a name
+# ('DeepSeek-OCR', 'DeepSeek-Prover'), not to a describing word ('DeepSeek-powered', 'Open-Source').
+_BRAND_PRODUCT = re.compile(r"(?<![\w-])[A-Z][a-z]+[A-Z][A-Za-z]*-([A-Z]{2,}|[A-Z][a-z]{3,})(?![\w-])")
+_DESCRIBING = frozenset("based style like powered backed led owned made related linked inspired trained built class "
+                        "level scale sized free only first native compatible friendly".split())
+
+
+def _brand_products(text: str) -> list[str]:
+    return [m.group(1).lower() for m in _BRAND_PRODUCT.finditer(text) if m.group(1).lower() not in _DESCRIBING]
+
+
+def _first_at(text: str, release: str) -> int:
+    at = text.find(release)
+    return at if at >= 0 else len(text)
 
 
 _STANDALONE_NUMBER = re.compile(r"(?<![\w.,$])(\d{1,6})(?![\w.,%])")

@@ -256,7 +256,9 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
         if _MODEL_ID.match(word) and any(ch.isdigit() for ch in word) and not word.isdigit() and word not in found:
             found.append(word)
     if products:
-        found = sorted(found + [p for p in products if p not in found], key=lambda release: _first_at(text, release))
+        at = {release: _first_at(text, release) for release in found}
+        at.update({product: _first_at(text, "-" + product) for product in products if product not in at})
+        found = sorted(at, key=at.__getitem__)
     return found
 
 
@@ -365,7 +367,7 @@ _LEADING_CONTEXT_EN = re.compile(r"^(?:after|amid|following|in the wake of|ahead
 _LEADING_CONTEXT_ZH = re.compile(r"^([^，,\s]{2,24}?(?:之后|后|之际))[\s，,]+(?=\S)")
 # A toll is the event's own news: 'At least 50 dead following warehouse explosions' reports the explosions.
 _TOLL_ONLY = re.compile(r"^\W*(?:(?:death )?toll (?:rises|climbs|reaches|hits) to\s+)?(?:at least|more than|over|nearly|almost|about|some|"
-                        r"dozens|scores|hundreds|thousands)?\s*(?:of\s+)?(?:[\d,]+|one|two|three|four|five|six|seven|eight|nine|ten|\s)*(?:people\s+|are\s+|were\s+)*"
+                        r"dozens|scores|hundreds|thousands)?\s*(?:of\s+)?(?:[\d,\s]|one|two|three|four|five|six|seven|eight|nine|ten)*(?:people\s+|are\s+|were\s+)*"
                         r"(?:dead|killed|die|died|injured|hurt|missing|wounded|feared dead|confirmed dead)?\W*$", re.I)
 
 

@@ -12,7 +12,7 @@ from whalewatch.evaluate import HALVES, evaluate, evaluate_pairs, half_of, load_
 from whalewatch.select import fold as fold_module
 from tests.conftest import DATA, ROOT
 
-# held-out today: 0.846, 0.900, 0.873. Lowered five times by blind events nobody tuned on: from 0.949
+# held-out today: 0.851, 0.935, 0.878. Lowered five times by blind events nobody tuned on: from 0.949
 # precision by the Paris-summit pair; from 0.924 / 0.904 / 0.953 by the batch of same-actor,
 # same-week events (the foundry rule beside the diffusion rule; regulators' actions on chipmakers placed in policy);
 # from 0.906 by 29 events of 2023-2025 (one act and another's answer to it a day later: Trump's H200 approval
@@ -20,7 +20,8 @@ from tests.conftest import DATA, ROOT
 # agencies' like acts within days (a price cut and a free tier, two updates of one model family); then placement
 # from 0.906 to 0.873 by 14 events written in the second stop of December 2026 (a Treasury rule on investment in
 # chipmakers placed in chips by its words, DeepSeek pausing API top-ups in policy by 'suspend', a release's paper
-# and its news split between research and models), while precision and recall rose to 0.846 and 0.900
+# and its news split between research and models), while precision and recall rose to 0.846 and 0.900;
+# the real-article rules of the third stop raised them to 0.851 / 0.935 / 0.878
 HELD_OUT_FLOORS = {"precision": 0.83, "recall": 0.88, "placement": 0.87}
 
 

@@ -392,11 +392,13 @@ def test_a_name_is_not_met_by_a_gloss_that_two_chinese_words_happen_to_share():
 def test_a_measurement_in_a_title_is_not_a_release_name():
     """'DeepSeek 3.1' names a release; 'hit by 6.8-magnitude quake' measures one. Read as releases,
     'v6.8-magnitude' and 'v6.8' would be two releases of one family and hold two reports apart."""
-    from whalewatch.select.text import releases_in_order
+    from whalewatch.select.lexicon import Lexicon
+    from whalewatch.select.text import read, releases_in_order
     assert releases_in_order("DeepSeek 3.1 arrives with a longer context", bare_versions=True) == ["v3.1"]
     for title in ("Coastal province hit by 5.9-magnitude quake, at least 2 killed",
                   "Powerful 5.9 magnitude quake strikes coastal province", "A magnitude 5.9 tremor shakes the coast"):
         assert releases_in_order(title, bare_versions=True) == [], title
+        assert not any(u.startswith("v5.9") for u in read(title, Lexicon(), headline=True).units), title   # nor a word
     from whalewatch.select.fold import NEVER, similar
     value = similar(item("a", "Atacama hit by 5.9-magnitude quake, at least 2 killed",
                          summary="A 5.9 magnitude earthquake struck Atacama on Wednesday, killing two people."),

@@ -93,7 +93,7 @@ def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
         text = _LONG_NAME.sub(_short_name, text)
     text = lexicon.latin(text)
     if _HAS_DIGIT.search(text):
-        text = _NAMED_VERSION.sub(lambda m: "v" + m.group(1), text)
+        text = _versions_named(text)
     text = _without_figures(text, days=True)
     reading.units.extend(chain.from_iterable(map(_parts_of, _LATIN.findall(text))))
     if cjk:
@@ -242,7 +242,7 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     if "版" in text:                                        # R1-Lite预览版 is R1-Lite-Preview
         text = _CHINESE_EDITION.sub(lambda m: f"{m.group(1)}-{_EDITIONS[m.group(2)]} ", text)
     if bare_versions:                                       # only in titles: "DeepSeek 3.1"
-        text = _NAMED_VERSION.sub(lambda m: m.group(1) if _measured(text, m) else "v" + m.group(1), text)
+        text = _versions_named(text)
     if not _HAS_DIGIT.search(text):
         return products
     text = _without_figures(text, days=False)
@@ -310,10 +310,16 @@ _UNIT_AFTER = re.compile(r"[\s-]*(?:magnitude|richter|degrees?|km|kilomet|miles?
 _UNIT_BEFORE = frozenset({"magnitude", "richter", "scale", "measuring"})
 
 
+def _versions_named(text: str) -> str:
+    """'DeepSeek 3.1' as the release 'v3.1', in a title read for its words and for its releases alike;
+    a figure is left as it is."""
+    return _NAMED_VERSION.sub(lambda m: m.group(1) if _measured(text, m) else "v" + m.group(1), text)
+
+
 def _measured(text: str, match: re.Match[str]) -> bool:
     """A bare number after a preposition or a unit's name, or before a unit, measures something:
     a version follows the name it belongs to ('DeepSeek 3.1')."""
-    before = _WORD.findall(text[:match.start()])
+    before = _WORD.findall(text[max(0, match.start() - 40):match.start()])
     word = before[-1].lower() if before else ""
     return word in STOPWORDS or word in _UNIT_BEFORE or bool(_UNIT_AFTER.match(text, match.end()))
 

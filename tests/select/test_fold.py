@@ -522,3 +522,21 @@ def test_an_editors_pick_is_matched_with_the_folds_reading_not_a_second_one(monk
     assert len(read) == 1 + 1 + len(week)
     italy = next(n for n, c in enumerate(folded.clusters) if {i.key for i in c} == {"it1", "it2"})
     assert kept[0][0] == again[0][0] == italy
+
+
+def test_one_sum_written_three_ways_is_one_figure():
+    """'$294,000,' (a comma after it), '$294K' and '29.4万美元' are one sum, and a headline's sum is
+    what a second report of it must meet: read as '294' and '000', and '294k', they met nothing."""
+    from whalewatch.select.lexicon import Lexicon
+    from whalewatch.select.text import read
+    for title in ("Model cost $294,000, paper says", "Model cost $294K to train", "模型训练成本29.4万美元"):
+        assert "3e5" in read(title, Lexicon(), headline=True).units, title
+    assert "3e4" not in read("A context of 32K tokens", Lexicon(), headline=True).units      # K after money only
+    from whalewatch.select.fold import similar
+    first = item("a", "With a training cost of $294,000, Corvid-2 makes the cover of Nature",
+                 summary="The paper gives the cost of reinforcement learning for the first time.")
+    second = item("b", "Corvid's $294K model becomes the first to pass peer review", hours=2,
+                  summary="The reasoning model cost $294,000 to train, the peer-reviewed paper in Nature says.")
+    other = item("c", "Corvid's new model becomes the first to pass a driving test", hours=2,
+                 summary="The model passed the test in Nevada, the company says.")
+    assert similar(first, second) > 2 * similar(first, other)

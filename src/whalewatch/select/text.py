@@ -21,7 +21,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 _AMOUNT_EN = re.compile(r"\$?(\d+(?:\.\d+)?)\s*-?\s*(billion|bn|million|mn|trillion|tn)\b|(\d+(?:\.\d+)?)(b)\b")
 _AMOUNT_ZH = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万)")
-_AMOUNT_PLAIN = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+)(?![\d,])")                  # $294,000
+_AMOUNT_PLAIN = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+)(?!\d|,\d)")                # $294,000 (a comma may follow)
+_AMOUNT_THOUSANDS = re.compile(r"\$\s?(\d+(?:\.\d+)?)k\b")                          # $294K: money only; 32K tokens is no amount
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|\s?per\s?cent\b|\s?percent\b)")
 _DAY_EN = re.compile(r"\bday\s+(one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b")
 _DAY_ZH = re.compile(r"第([一二三四五六七八九十]|\d{1,2})天")
@@ -178,6 +179,7 @@ def _figures(text: str) -> list[str]:
     words: list[str] = [_amount_token(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in _AMOUNT_EN.finditer(text)]
     words += [_amount_token(m.group(1), m.group(2)) for m in _AMOUNT_ZH.finditer(text)]
     words += [_magnitude(float(m.group(1).replace(",", ""))) for m in _AMOUNT_PLAIN.finditer(text)]
+    words += [_magnitude(float(m.group(1)) * 1e3) for m in _AMOUNT_THOUSANDS.finditer(text)]
     words += [f"{float(m.group(1)):g}pct" for m in _PERCENT.finditer(text)]
     return words + instalments(text)
 
@@ -187,7 +189,7 @@ def _without_figures(text: str, days: bool) -> str:
     also be read as words, versions or instalment numbers."""
     if not _HAS_DIGIT.search(text) and not (days and ("day" in text or "天" in text)):
         return text
-    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _PERCENT) + ((_DAY_EN, _DAY_ZH) if days else ()):
+    for pattern in (_AMOUNT_EN, _AMOUNT_ZH, _AMOUNT_PLAIN, _AMOUNT_THOUSANDS, _PERCENT) + ((_DAY_EN, _DAY_ZH) if days else ()):
         text = pattern.sub(" ", text)
     return text
 

@@ -116,3 +116,21 @@ def test_a_keyword_listed_in_the_plural_matches_the_singular_too():
     assert sections.place("", "A new export control on memory", [], None).section == "chips"
     # 'news' is not the plural of 'new', nor 'bus' or 'analysis' of anything
     assert sections.place("A new lab opens", "", [], None).section == "other"
+
+
+def test_the_default_sections_put_a_share_price_move_in_markets_even_when_it_names_a_chipmaker():
+    """A chipmaker's name is a chips keyword; a story about its shares falling is still markets.
+    Real reports of January 2025's sell-off went to chips because only 市值 or 'market value'
+    spoke for markets, and a tie went to the section listed first."""
+    from tests.conftest import ROOT
+    from whalewatch.config import load_edition
+    from whalewatch.select.place import Report
+    placer = Placer(load_edition(ROOT / "feeds.yaml").config)
+    reports = [Report("冲击美股!英伟达大跌17%,市值蒸发超4万亿元", "美国芯片巨头英伟达股价暴跌。", [], None, 1.0),
+               Report("英偉達股價暴跌約17%", "美國芯片巨頭英偉達(NVIDIA)當日股價暴跌約17%。", [], None, 1.0),
+               Report("Nvidia's $465 bn plunge, largest in market history", "Nvidia shares tumbled 13%.", [], None, 1.0),
+               Report("Cambricon shares hit the daily limit after a chip hint", "寒武纪涨停。", [], None, 1.0)]
+    for report in reports:
+        assert placer.place_story([report]).section == "markets", report.title
+    export_rule = Report("US tightens export controls on Nvidia's chips to China", "", [], None, 1.0)
+    assert placer.place_story([export_rule]).section == "chips"

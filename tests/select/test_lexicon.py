@@ -226,3 +226,15 @@ def test_a_country_written_as_one_character_of_a_word_is_that_country():
     assert "china" in meanings("访华期间")["访华"]
     assert "对方" not in meanings("对方表示") or not meanings("对方表示")["对方"] & {"china", "america"}
     assert dictionary().countries["德"] == "germani" and "浙" not in dictionary().countries   # a province is no country
+
+
+def test_a_glossary_name_joined_to_a_product_by_a_hyphen_leaves_the_product_whole():
+    """'Kimi' = 'Moonshot AI': 'Kimi-K2' must read as Moonshot AI's K2, as 'Kimi K2' does, and not as
+    the words 'moonshot' and 'ai-k2' (a release no other report names)."""
+    from whalewatch.select.text import read
+    glossary = Lexicon({"Moonshot AI": ["月之暗面", "Kimi"]})
+    assert glossary.latin("kimi-k2 is out") == "moonshot ai -k2 is out"
+    for title in ("Kimi-K2 is out", "Kimi K2 is out", "月之暗面发布Kimi-K2"):
+        units = read(title, glossary, headline=True).units
+        assert "k2" in units and not any(u.startswith("ai-") for u in units), (title, units)
+    assert glossary.latin("kimi is out") == "moonshot ai is out"

@@ -395,7 +395,15 @@ class Lexicon:
         """Lower-cased English text with the glossary's other spellings replaced by the canonical one."""
         if self._latin_pattern is None:
             return text
-        return self._latin_pattern.sub(lambda m: self._latin_terms.get(re.sub(r"[\s\-]+", " ", m.group(1)), m.group(1)), text)
+        return self._latin_pattern.sub(self._canonical, text)
+
+    def _canonical(self, match: re.Match[str]) -> str:
+        """The glossary's spelling of a match. A name joined by a hyphen to what follows ('Kimi-K2')
+        is set apart from it by a space ('moonshot ai -k2'): the multi-word canonical name would
+        otherwise run into the product's part as one word ('ai-k2'), a release no report names."""
+        canonical = self._latin_terms.get(re.sub(r"[\s\-]+", " ", match.group(1)), match.group(1))
+        rest = match.string[match.end():match.end() + 2]
+        return canonical + " " if len(rest) == 2 and rest[0] == "-" and rest[1].isalnum() and " " in canonical else canonical
 
     def words(self, run: str, unknown: bool = False) -> list[Word]:
         """The content words of a run of Chinese characters (already Simplified), each glossed.

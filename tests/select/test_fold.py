@@ -540,3 +540,15 @@ def test_one_sum_written_three_ways_is_one_figure():
     other = item("c", "Corvid's new model becomes the first to pass a driving test", hours=2,
                  summary="The model passed the test in Nevada, the company says.")
     assert similar(first, second) > 2 * similar(first, other)
+
+
+def test_a_release_s_instruct_and_base_checkpoints_are_that_release():
+    """K2-Instruct and K2-Base came out as K2, as its sizes did; K2-Instruct-0905 is still K2-0905."""
+    from whalewatch.select.text import releases_in_order
+    assert releases_in_order("moonshotai/Kimi-K2-Instruct") == ["k2"]
+    assert releases_in_order("DeepSeek-V3-Base weights are up") == ["v3"]
+    assert releases_in_order("Kimi-K2-Instruct-0905 lands") == ["k2-0905"]
+    from whalewatch.select.fold import NEVER, similar
+    assert similar(item("a", "Corvid-K2-Instruct", summary="A new open-weights model release today from Corvid."),
+                   item("b", "Corvid releases K2, an open-weights model", hours=3,
+                        summary="Corvid released K2 today, with open weights.")) > NEVER

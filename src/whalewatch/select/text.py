@@ -252,7 +252,7 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     for match in _LATIN.finditer(text):
         if not _HAS_DIGIT.search(match.group(0)):
             continue                     # every release name has a digit in it; most words do not
-        word = _split_brand(match.group(0)).split(" ")[-1]
+        word = _CHECKPOINT.sub("", _split_brand(match.group(0)).split(" ")[-1])
         if _SEMVER.match(word) or re.fullmatch(r"\d+(?:\.\d+)?[bkm]", word):
             continue
         if _MODEL_ID.match(word) and any(ch.isdigit() for ch in word) and not word.isdigit() and word not in found:
@@ -262,6 +262,10 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
         at.update({product: _first_at(text, "-" + product) for product in products if product not in at})
         found = sorted(at, key=at.__getitem__)
     return found
+
+
+# One release's checkpoints: K2-Instruct and K2-Base came out as K2, as its sizes did (K2-Instruct-0905 is K2-0905).
+_CHECKPOINT = re.compile(r"-(?:instruct|base|chat)(?=-|$)")
 
 
 # A maker's product named without a number: a CamelCase maker joined to an acronym or a name

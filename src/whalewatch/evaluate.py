@@ -156,7 +156,7 @@ def evaluate(config: Config, items: list[Item], truth: dict[str, Labelled], near
     """Fold and place week by week, as builds do, and score the result against the truth."""
     tz = ZoneInfo(config.briefing.timezone)
     feeds = {f.name: f for f in config.feeds}
-    placer = Placer(config)
+    placer = Placer(config, lexicon_for(config))
     cluster_of: dict[str, int] = {}
     section_of: dict[str, str] = {}
     by_week: dict[Week, list[Item]] = defaultdict(list)

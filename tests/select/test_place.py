@@ -134,3 +134,21 @@ def test_the_default_sections_put_a_share_price_move_in_markets_even_when_it_nam
         assert placer.place_story([report]).section == "markets", report.title
     export_rule = Report("US tightens export controls on Nvidia's chips to China", "", [], None, 1.0)
     assert placer.place_story([export_rule]).section == "chips"
+
+
+def test_a_chinese_keyword_and_the_english_one_it_translates_count_once_in_a_report():
+    """英伟达 and Nvidia name one company: a Taiwanese report titled 輝達… whose summary says Nvidia
+    must not score the chips section twice for it, and so outvote the other report's own word."""
+    from whalewatch.select.place import Report
+    text = ("briefing:\n  timezone: UTC\nsections:\n"
+            "  - id: chips\n    title: Chips\n    keywords: [Nvidia, 英伟达]\n"
+            "  - id: markets\n    title: Markets\n    keywords: [sell-off]\n"
+            "  - id: other\n    title: Also noted\n    fallback: true\n"
+            "feeds:\n  - {name: wire, url: 'https://wire.example/f'}\n")
+    placer_ = Placer(parse_config(text, "feeds.yaml"))
+    chinese = Report("輝達微服務上架新模型", "Nvidia lists the model on its NIM service.", [], None, 1.0)
+    placement = placer_.place(chinese.title, chinese.summary, [], None)
+    assert placement.section == "chips" and placement.score == 3.0         # the title's 3, not 3 + 1
+    assert len(placement.reasons) == 1 and "one name" in placement.reasons[0]
+    english = Report("Chipmaker offers the model as a microservice days after the sell-off", "", [], None, 1.0)
+    assert placer_.place_story([english, chinese]).section == "markets"    # 3 against 3, not 3 against 4

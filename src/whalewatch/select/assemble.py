@@ -85,7 +85,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     for note in story_notes:
         if note.exclude and not note.urls:
             problems.append(Problem(note.path, None, "exclude: true needs a url: naming the story to drop", "warning"))
-    placer = Placer(config)
+    placer = Placer(config, lexicon_for(config))
     ahead = _PlacingAhead(placer, items, feeds)
     try:
         folded = fold_explained(_unique(items), lexicon=lexicon_for(config))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from ..config import Config, Section
-from .lexicon import to_simplified
+from .lexicon import Lexicon, english_words, to_simplified
 from .text import has_cjk, item_form, keyword_form, keyword_regex, normalise
 
 TITLE_HIT = 3.0
@@ -47,6 +47,7 @@ class _CompiledSection:
     rules: list[_Rule] = field(default_factory=list)                  # keywords, then patterns
     untested: list[int] = field(default_factory=list)                 # rules tried on every text (no gate)
     by_gate: dict[str, list[int]] = field(default_factory=dict)       # gate -> the rules it lets be tried
+    twins: dict[int, list[int]] = field(default_factory=dict)         # a Chinese keyword -> the English ones it translates
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,9 @@ class _Rule:
 
 
 class Placer:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, lexicon: Lexicon | None = None):
         self.config = config
+        lexicon = lexicon or Lexicon(dict(config.glossary))
         self.sections = [
             _CompiledSection(
                 s,
@@ -80,6 +82,7 @@ class Placer:
                 else:
                     compiled.by_gate.setdefault(rule.gate, []).append(index)
                     self._gates.add_word(rule.gate, rule.gate)
+            compiled.twins = _translations(compiled.rules, lexicon)
         if len(self._gates):
             self._gates.make_automaton()
 
@@ -187,25 +190,63 @@ class Placer:
         sections that score the same are told apart by it ('Berlin data protection chief asks
         Apple to pull DeepSeek from app stores' is about data protection more than app stores),
         not by the order the sections are listed in."""
-        score = 0.0
-        reasons: list[str] = []
         longest = 0
         taken: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}
-        for rule in (compiled.rules[i] for i in tried):       # in the order the editor listed them
+        hits: dict[int, tuple[float, str]] = {}
+        for index in tried:                                    # in the order the editor listed them
+            rule = compiled.rules[index]
             for where, text, points, starts in (("title", title, TITLE_HIT, held[0]), ("text", body, BODY_HIT, held[1])):
                 if rule.gate is not None and rule.gate not in starts:
                     continue
                 match = _fresh_match(rule.regex, text, taken[where], starts.get(rule.gate) if rule.gate else None)
                 if match is not None:
                     longest = max(longest, len(match.group(0)) if rule.pattern else len(rule.label))
-                    score += points
-                    reasons.append(f"{where} matches '{rule.label}' (+{points:g})")
+                    hits[index] = (points, f"{where} matches '{rule.label}'")
                     break
+        score, reasons = _counted_once(hits, compiled)
         for tag in sorted(tags & compiled.tags):
             score += TAG_HIT
             reasons.append(f"tagged '{tag}' (+{TAG_HIT:g})")
             longest = max(longest, len(tag))
         return score, reasons, longest
+
+
+def _counted_once(hits: dict[int, tuple[float, str]], compiled: _CompiledSection) -> tuple[float, list[str]]:
+    """The section's score from the rules that matched, a Chinese keyword and the English one it
+    translates counting as one rule, worth the more of the two: '輝達NIM微服務…' over "Nvidia's
+    NIM…" names Nvidia once, not twice, and had outscored a section whose own word matched once."""
+    score = 0.0
+    reasons: dict[int, str] = {}
+    for index, (points, reason) in hits.items():
+        twins = [t for t in compiled.twins.get(index, ()) if t in hits]
+        if not twins:
+            score += points
+            reasons[index] = f"{reason} (+{points:g})"
+    for index, (points, reason) in hits.items():
+        twins = [t for t in compiled.twins.get(index, ()) if t in hits]
+        if twins:
+            twin = max(twins, key=lambda t: hits[t][0])
+            extra = max(0.0, points - hits[twin][0])
+            score += extra
+            reasons[twin] += f", and {reason.split(' matches ')[0]} its Chinese '{compiled.rules[index].label}' (+{extra:g}: one name)"
+    return score, [reasons[i] for i in sorted(reasons)]
+
+
+def _translations(rules: list[_Rule], lexicon: Lexicon) -> dict[int, list[int]]:
+    """Each Chinese keyword of a section, and the English keywords of the section it translates:
+    those all of whose words its dictionary or glossary meanings hold (英伟达 = Nvidia; 市值 =
+    market value). Two English keywords are never joined to each other this way."""
+    english = {i: frozenset(english_words(r.label.lower())) for i, r in enumerate(rules)
+               if not r.pattern and not has_cjk(r.label)}
+    twins: dict[int, list[int]] = {}
+    for index, rule in enumerate(rules):
+        if rule.pattern or not has_cjk(rule.label):
+            continue
+        meanings = frozenset().union(*(w.glosses for w in lexicon.words(to_simplified(_comparable(rule.label)))))
+        found = [i for i, words in english.items() if words and words <= meanings]
+        if found:
+            twins[index] = found
+    return twins
 
 
 def _distinct(keywords: list[str]) -> list[str]:

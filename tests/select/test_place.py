@@ -152,3 +152,16 @@ def test_a_chinese_keyword_and_the_english_one_it_translates_count_once_in_a_rep
     assert len(placement.reasons) == 1 and "one name" in placement.reasons[0]
     english = Report("Chipmaker offers the model as a microservice days after the sell-off", "", [], None, 1.0)
     assert placer_.place_story([english, chinese]).section == "markets"    # 3 against 3, not 3 against 4
+
+
+def test_the_default_sections_tell_a_legislature_adopting_a_text_from_a_company_adopting_a_model():
+    """'adopt' is a markets keyword (carmakers adopt a model); a resolution or a law's amendments
+    adopted are policy, and the longer, more specific keyword settles the tie."""
+    from tests.conftest import ROOT
+    from whalewatch.config import load_edition
+    from whalewatch.select.place import Report
+    placer_ = Placer(load_edition(ROOT / "feeds.yaml").config)
+    for title in ("Assembly adopts a resolution on closing the AI gap", "Data law amendments adopted",
+                  "常委会表决通过数据法修正案", "大会通过加强人工智能能力建设合作决议"):
+        assert placer_.place_story([Report(title, "", [], None, 1.0)]).section == "policy", title
+    assert placer_.place_story([Report("Carmakers race to adopt the new model", "", [], None, 1.0)]).section == "markets"

@@ -165,3 +165,15 @@ def test_the_default_sections_tell_a_legislature_adopting_a_text_from_a_company_
                   "常委会表决通过数据法修正案", "大会通过加强人工智能能力建设合作决议"):
         assert placer_.place_story([Report(title, "", [], None, 1.0)]).section == "policy", title
     assert placer_.place_story([Report("Carmakers race to adopt the new model", "", [], None, 1.0)]).section == "markets"
+
+
+def test_the_default_sections_put_a_city_government_s_ai_civil_servants_in_policy():
+    """The issue's own case: a city government putting a model to work is policy, in Chinese as in
+    English (the English list had *civil servants*, the Chinese none, and 上线 sent such reports to models)."""
+    from tests.conftest import ROOT
+    from whalewatch.config import load_edition
+    from whalewatch.select.place import Report
+    placer_ = Placer(load_edition(ROOT / "feeds.yaml").config)
+    for title, summary in (("新“AI公务员”引发关注", "各地政府加速在日常政务中应用AI技术。某区近日上线70名数智员工,推出新服务。"),
+                           ("A district puts 70 AI civil servants to work on a new model", "")):
+        assert placer_.place_story([Report(title, summary, [], None, 1.0)]).section == "policy", title

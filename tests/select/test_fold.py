@@ -552,3 +552,26 @@ def test_a_release_s_instruct_and_base_checkpoints_are_that_release():
     assert similar(item("a", "Corvid-K2-Instruct", summary="A new open-weights model release today from Corvid."),
                    item("b", "Corvid releases K2, an open-weights model", hours=3,
                         summary="Corvid released K2 today, with open weights.")) > NEVER
+
+
+def test_in_a_large_week_a_probe_is_compared_only_with_reports_sharing_a_rare_word_and_still_finds_its_story(monkeypatch):
+    """An editor's links, or last week's stories, against a week of hundreds of reports: each is
+    scored only against reports that share a word few reports use, and lands where comparing it
+    with every report lands."""
+    from whalewatch.select import fold as folding
+    from whalewatch.select.lexicon import Lexicon
+    filler = [item(f"f{n}", f"Markets update number {n}: shares and bonds move", f"https://f.example/{n}", feed="f",
+                   hours=n % 90, summary="Traders watched prices and rates through the session.") for n in range(400)]
+    story = [item("it1", "Italy's privacy regulator blocks DeepSeek over data concerns", "https://c.example/3", feed="c"),
+             item("it2", "Garante orders DeepSeek blocked in Italy", "https://d.example/4", feed="d", hours=2)]
+    pick = item("note:pick", "Italy's data watchdog and DeepSeek: the block explained", "https://elsewhere.example/x",
+                summary="The Garante's order and what DeepSeek told the regulator about its data.", hours=6)
+    lexicon = Lexicon()
+    folded = folding.fold_explained(filler + story, lexicon=lexicon)
+    scored = []
+    real_score = folding._score
+    monkeypatch.setattr(folding, "_score", lambda a, b, fa, fb: scored.append(b.key) or real_score(a, b, fa, fb))
+    (found,) = folding.match_clusters([pick], folded.clusters, lexicon, week=folded.week)
+    italy = next(n for n, c in enumerate(folded.clusters) if {i.key for i in c} == {"it1", "it2"})
+    assert found[0] == italy
+    assert set(scored) == {"it1", "it2"}                 # not the 400 reports that share only common words

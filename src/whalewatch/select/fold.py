@@ -108,8 +108,8 @@ class FoldResult:
 @dataclass
 class WeekReading:
     """The week's reports as folding read and weighed them. An editor's pick that names no report's
-    address is compared with every report of the week; reading 20,000 reports a second time for it
-    took seconds and a hundred megabytes, so the fold's reading is kept for it instead."""
+    address is compared with the week's reports; reading 20,000 reports a second time for it took
+    seconds and a hundred megabytes, so the fold's reading is kept for it instead."""
 
     position: dict[str, int]     # item key -> its features
     features: list[_Features]
@@ -660,8 +660,9 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
                    threshold: float = Thresholds().pair, week: WeekReading | None = None) -> list[tuple[int | None, str]]:
     """For each probe (an editor's link with its commentary), the cluster it is about, if any, and why.
 
-    The probe is compared with every report of the week by the same similarity folding uses, with
-    the week's IDF; the best cluster above ``threshold`` wins. With the fold's ``week`` the reports
+    The probe is compared with the week's reports (in a large week, those sharing a word few
+    reports use) by the same similarity folding uses, with the week's IDF; the best cluster above
+    ``threshold`` wins. With the fold's ``week`` the reports
     are not read again: only the probes are read, and weighed by the week's counts and their own."""
     items = [item for cluster in clusters for item in cluster]
     owner = [n for n, cluster in enumerate(clusters) for _ in cluster]
@@ -676,9 +677,11 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
         features = [_features(i, lexicon) for i in items]
         _weigh_week(items + probes, features + probe_features)
     found: list[tuple[int | None, str]] = []
-    for probe, fp in zip(probes, probe_features):
+    reachable = _reachable(probe_features, features, week.counts if week is not None and len(features) == len(week.features) else None)
+    for probe, fp, indices in zip(probes, probe_features, reachable):
         best: tuple[float, int] | None = None
-        for index, (item, fi) in enumerate(zip(items, features)):
+        for index in indices:
+            item, fi = items[index], features[index]
             value = _score(probe, item, fp, fi)
             if value >= threshold and (best is None or value > best[0]):
                 best = (value, index)
@@ -688,6 +691,23 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
             item = items[best[1]]
             found.append((owner[best[1]], _why(probe, item, fp, features[best[1]], best[0])))
     return found
+
+
+def _reachable(probes: list[_Features], features: list[_Features], counts: Counter | None) -> list[Iterable[int]]:
+    """The reports each probe is compared with. In a large week, only those sharing a word with it
+    that few reports use, as the fold's own candidates are chosen: an editor's two links, or last
+    week's fifty stories, against 20,000 reports were millions of comparisons of words everyone uses."""
+    if len(features) < ALL_PAIRS_BELOW:
+        return [range(len(features))] * len(probes)
+    from .candidates import COMMON_SHARE, MIN_COMMON
+    counts = counts if counts is not None else Counter(chain.from_iterable(f.expanded for f in features))
+    limit = max(MIN_COMMON, int(len(features) * COMMON_SHARE))
+    wanted = {u for fp in probes for u in fp.expanded if counts.get(u, 0) <= limit}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, fi in enumerate(features):
+        for unit in fi.expanded & wanted:
+            postings[unit].append(index)
+    return [sorted(set(chain.from_iterable(postings.get(u, ()) for u in fp.expanded if u in wanted))) for fp in probes]
 
 
 def apply_decisions(clusters: list[list[Item]], together: list[list[str]], apart: list[str]) -> tuple[list[list[Item]], dict[str, str]]:

@@ -165,3 +165,31 @@ def test_a_large_week_placed_on_a_second_core_comes_out_as_placed_here(monkeypat
     ahead = [(s.title, s.section, s.reasons[0]) for s in build(items).issue.all_stories()]
     assert remembered == [40], "the reports were not placed by a worker"
     assert ahead == here
+
+
+def test_a_story_split_by_the_weeks_end_says_it_continues_last_weeks_by_its_words():
+    """Friday's 'ministry tells agencies to avoid it' and Monday's 'island bans it' carry other
+    addresses; their words still tell the reader Monday's story goes on from last week's issue.
+    A story of last week's Monday is too old to go on, and an unrelated one never does."""
+    history = History(issues={"2025-W04": {"number": 4, "week": "2025-W04", "url": "../2025-W04/index.html"}},
+                      stories={"2025-W04": [
+                          {"id": "fri", "title": "Island's digital ministry tells government agencies to avoid the Corvid chatbot",
+                           "summary": "The ministry said the chatbot poses a risk to national information security.", "date": "2025-01-24"},
+                          {"id": "mon", "title": "Island's digital ministry reviews the Corvid chatbot",
+                           "summary": "The ministry said the chatbot poses a risk to national information security.", "date": "2025-01-20"},
+                          {"id": "port", "title": "Port strike ends after three days", "summary": "Dockers return to work.",
+                           "date": "2025-01-24"}]})
+    stories = {s.title: s for s in build([
+        item("ban", "Island bans government agencies from using the Corvid chatbot", "https://wire.example/ban", feed="wire",
+             summary="The premier said the chatbot endangers national information security."),
+        item("rates", "Central bank holds interest rates", "https://wire.example/rates", feed="wire", hours=2,
+             summary="Rates stay at 4%.")], history=history).issue.all_stories()}
+    ban = stories["Island bans government agencies from using the Corvid chatbot"]
+    assert ban.previously["number"] == 4 and ban.previously["url"] == "../2025-W04/index.html#s-fri"
+    assert any("by its words" in r and "digital ministry tells" in r for r in ban.reasons)
+    assert stories["Central bank holds interest rates"].previously is None
+    history.stories["2025-W04"] = [s for s in history.stories["2025-W04"] if s["id"] != "fri"]
+    (ban,) = build([item("ban", "Island bans government agencies from using the Corvid chatbot", "https://wire.example/ban",
+                         feed="wire", summary="The premier said the chatbot endangers national information security.")],
+                   history=history).issue.all_stories()
+    assert ban.previously is None          # last Monday's review is a week before: too old to go on

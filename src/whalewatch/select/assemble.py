@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing as mp
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from ..config import Config
@@ -36,6 +36,7 @@ class History:
 
     by_url: dict[str, dict] = field(default_factory=dict)      # canonical URL -> {number, week, url}
     issues: dict[str, dict] = field(default_factory=dict)      # week -> {number, week, url}
+    stories: dict[str, list[dict]] = field(default_factory=dict)  # week -> its stories {id, title, summary, date, url}
 
 
 @dataclass
@@ -129,12 +130,14 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
                 matched_by_words[note.path] = why
     else:
         standalone += unmatched_picks
+    carried = _carried_by_words(clusters, history, week, tz, config, folded.week)
     folded.week = None                         # the reading of every report, no longer needed: free it before rendering
 
     stories: list[Story] = []
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
     cluster_keys: dict[str, str] = {}          # story id -> its cluster's first item, for the fold's reasons
     addresses: dict[str, list[str]] = {}       # story id -> its reports' canonical addresses, its own first
+    carried_by_story: dict[str, tuple[dict, str]] = {}   # story id -> last week's story it goes on from, and why
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
         cluster_keys[stories[-1].id] = cluster[0].key
@@ -143,6 +146,8 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
                                 for n in attached.get(index, []) if n.path in matched_by_words]
         continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
+        if index in carried:
+            carried_by_story[stories[-1].id] = carried[index]
     for note, amendments in _by_address(standalone, excluded):
         stories.append(_note_story(note, config, placer, tz, start, end, problems))
         _amend(stories[-1], amendments, config, problems)
@@ -151,9 +156,13 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     for story in stories:
         earlier = (_continued(continues.get(story.id, []), history, str(week), problems)
                    or _previously(story, addresses.get(story.id), history, str(week)))
+        why = ""
+        if not earlier and story.id in carried_by_story:
+            earlier, why = carried_by_story[story.id]
         if earlier:
             story.previously = earlier
-            story.reasons.append(f"continues a story from issue #{earlier['number']} ({earlier['week']})")
+            story.reasons.append(f"continues a story from issue #{earlier['number']} ({earlier['week']})"
+                                 + (f": last week's '{earlier['title']}', by its words: {why}" if why else ""))
 
     _link_backgrounds(stories, backgrounds)
     stories.sort(key=lambda s: (-int(s.pinned), -s.score, s.date, s.title, s.id))
@@ -428,6 +437,40 @@ def _retitle(story: Story, notes: list[Note]) -> None:
     if translated:
         story.original_title = story.original_title or story.title
         story.title = translated
+
+
+CARRIED_OVER_HOURS = 96        # a story of last week's last days may go on past the week's end (fold's MAX_GAP)
+
+
+def _carried_by_words(clusters: list[list[Item]], history: History, week: Week, tz: ZoneInfo, config: Config,
+                      reading) -> dict[int, tuple[dict, str]]:
+    """This week's stories that go on from a story of last week's issue, found by their words: a
+    story breaking on Friday and reported again on Monday is split by the week's end, and its
+    reports carry other addresses, so only its words can tell the reader it continues."""
+    earlier = history.stories.get(str(week.shifted(-1)))
+    issue = history.issues.get(str(week.shifted(-1)))
+    if not earlier or not issue or not clusters:
+        return {}
+    start, _ = week.window(tz)
+    recent = sorted((s for s in earlier if s.get("date") and s.get("title")
+                     and start - _story_moment(s["date"], tz) <= timedelta(hours=CARRIED_OVER_HOURS)),
+                    key=lambda s: s["date"], reverse=True)            # the latest story a cluster goes on from wins
+    if not recent:
+        return {}
+    probes = [Item(key=f"earlier:{s['id']}", feed="", url="", canonical_url="", guid="", title=s["title"], summary_html="",
+                   summary_text=s.get("summary", "")[:1000], author="", published=None, first_seen=start,
+                   date=_story_moment(s["date"], tz)) for s in recent]
+    found: dict[int, tuple[dict, str]] = {}
+    for story, (index, why) in zip(recent, match_clusters(probes, clusters, lexicon_for(config), week=reading)):
+        if index is not None and index not in found:
+            found[index] = ({"number": issue["number"], "week": issue["week"], "title": story["title"],
+                             "url": f"../{issue['week']}/index.html#s-{story['id']}"}, why)
+    return found
+
+
+def _story_moment(day: str, tz: ZoneInfo) -> datetime:
+    """An earlier issue keeps a story's day, not its hour: noon of that day, where the edition is."""
+    return datetime.combine(date.fromisoformat(day[:10]), time(12), tzinfo=tz).astimezone(timezone.utc)
 
 
 def _pick_item(note: Note) -> Item:

@@ -47,7 +47,15 @@ class _CompiledSection:
     rules: list[_Rule] = field(default_factory=list)                  # keywords, then patterns
     untested: list[int] = field(default_factory=list)                 # rules tried on every text (no gate)
     by_gate: dict[str, list[int]] = field(default_factory=dict)       # gate -> the rules it lets be tried
-    twins: dict[int, list[int]] = field(default_factory=dict)         # a Chinese keyword -> the English ones it translates
+    lexicon: Lexicon | None = None                                    # for the twins, read on first need
+    _twins: dict[int, list[int]] | None = None
+
+    def twins(self) -> dict[int, list[int]]:
+        """Each Chinese keyword -> the English ones of the section it translates. Worked out when a
+        Chinese keyword first matches: a week with no Chinese report never loads the dictionary."""
+        if self._twins is None:
+            self._twins = _translations(self.rules, self.lexicon) if self.lexicon is not None else {}
+        return self._twins
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class Placer:
                 else:
                     compiled.by_gate.setdefault(rule.gate, []).append(index)
                     self._gates.add_word(rule.gate, rule.gate)
-            compiled.twins = _translations(compiled.rules, lexicon)
+            compiled.lexicon = lexicon
         if len(self._gates):
             self._gates.make_automaton()
 
@@ -217,13 +225,14 @@ def _counted_once(hits: dict[int, tuple[float, str]], compiled: _CompiledSection
     NIM…" names Nvidia once, not twice, and had outscored a section whose own word matched once."""
     score = 0.0
     reasons: dict[int, str] = {}
+    translated = compiled.twins() if any(has_cjk(compiled.rules[i].label) for i in hits) else {}
     for index, (points, reason) in hits.items():
-        twins = [t for t in compiled.twins.get(index, ()) if t in hits]
+        twins = [t for t in translated.get(index, ()) if t in hits]
         if not twins:
             score += points
             reasons[index] = f"{reason} (+{points:g})"
     for index, (points, reason) in hits.items():
-        twins = [t for t in compiled.twins.get(index, ()) if t in hits]
+        twins = [t for t in translated.get(index, ()) if t in hits]
         if twins:
             twin = max(twins, key=lambda t: hits[t][0])
             extra = max(0.0, points - hits[twin][0])

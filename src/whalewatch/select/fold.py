@@ -662,8 +662,8 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
 
     The probe is compared with the week's reports (in a large week, those sharing a word few
     reports use) by the same similarity folding uses, with the week's IDF; the best cluster above
-    ``threshold`` wins. With the fold's ``week`` the reports
-    are not read again: only the probes are read, and weighed by the week's counts and their own."""
+    ``threshold`` wins. With the fold's ``week`` the reports are not read again: only the probes
+    are read, and weighed by the week's counts and their own."""
     items = [item for cluster in clusters for item in cluster]
     owner = [n for n, cluster in enumerate(clusters) for _ in cluster]
     probe_features = [_features(p, lexicon) for p in probes]
@@ -677,7 +677,8 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
         features = [_features(i, lexicon) for i in items]
         _weigh_week(items + probes, features + probe_features)
     found: list[tuple[int | None, str]] = []
-    reachable = _reachable(probe_features, features, week.counts if week is not None and len(features) == len(week.features) else None)
+    week_counts = week.counts if week is not None and len(features) == len(week.features) else None
+    reachable = _reachable(probe_features, features, week_counts)
     for probe, fp, indices in zip(probes, probe_features, reachable):
         best: tuple[float, int] | None = None
         for index in indices:

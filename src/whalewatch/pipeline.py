@@ -59,10 +59,10 @@ def history_of(output_dir: Path) -> History:
     history = History()
     for issue in sorted(read_issues(output_dir), key=lambda i: i["week"]):
         history.issues[issue["week"]] = {"number": issue["number"], "week": issue["week"], "url": f"../{issue['week']}/index.html"}
+        stories = issue["top"] + [s for block in issue["sections"] for s in block["stories"]]
         history.stories[issue["week"]] = [{"id": s["id"], "title": s.get("title", ""), "summary": s.get("summary_text", ""),
-                                           "date": s.get("date", "")}
-                                          for s in issue["top"] + [s for block in issue["sections"] for s in block["stories"]]]
-        for story in issue["top"] + [s for block in issue["sections"] for s in block["stories"]]:
+                                           "date": s.get("date", "")} for s in stories]
+        for story in stories:
             for url in [story.get("canonical_url") or canonical_url(story.get("url"))] + [canonical_url(c["url"]) for c in story.get("also", [])]:
                 if url:
                     history.by_url.setdefault(url, {"number": issue["number"], "week": issue["week"],

@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing as mp
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from ..config import Config
@@ -21,7 +21,7 @@ from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
 from ..sanitize import one_line, without_images
 from ..urls import canonical_url, clean_url
 from ..weeks import Week
-from .fold import apply_decisions, fold_explained, match_clusters
+from .fold import MAX_GAP, WeekReading, apply_decisions, fold_explained, match_clusters
 from .lexicon import Lexicon
 from .parallel import may_fork
 from .place import Placer, Report
@@ -36,7 +36,7 @@ class History:
 
     by_url: dict[str, dict] = field(default_factory=dict)      # canonical URL -> {number, week, url}
     issues: dict[str, dict] = field(default_factory=dict)      # week -> {number, week, url}
-    stories: dict[str, list[dict]] = field(default_factory=dict)  # week -> its stories {id, title, summary, date, url}
+    stories: dict[str, list[dict]] = field(default_factory=dict)  # week -> its stories {id, title, summary, date}
 
 
 @dataclass
@@ -439,11 +439,8 @@ def _retitle(story: Story, notes: list[Note]) -> None:
         story.title = translated
 
 
-CARRIED_OVER_HOURS = 96        # a story of last week's last days may go on past the week's end (fold's MAX_GAP)
-
-
 def _carried_by_words(clusters: list[list[Item]], history: History, week: Week, tz: ZoneInfo, config: Config,
-                      reading) -> dict[int, tuple[dict, str]]:
+                      reading: WeekReading | None) -> dict[int, tuple[dict, str]]:
     """This week's stories that go on from a story of last week's issue, found by their words: a
     story breaking on Friday and reported again on Monday is split by the week's end, and its
     reports carry other addresses, so only its words can tell the reader it continues."""
@@ -453,7 +450,7 @@ def _carried_by_words(clusters: list[list[Item]], history: History, week: Week, 
         return {}
     start, _ = week.window(tz)
     recent = sorted((s for s in earlier if s.get("date") and s.get("title")
-                     and start - _story_moment(s["date"], tz) <= timedelta(hours=CARRIED_OVER_HOURS)),
+                     and start - _story_moment(s["date"], tz) <= MAX_GAP),    # as far apart as one story's reports may be
                     key=lambda s: s["date"], reverse=True)            # the latest story a cluster goes on from wins
     if not recent:
         return {}

@@ -670,15 +670,15 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
     if week is not None and all(item.key in week.position for item in items):
         features = [week.features[week.position[item.key]] for item in items]
         _spell_out_acronyms(probes, probe_features, frozenset(chain.from_iterable(f.acronyms for f in week.features)))
-        counts = Counter({unit: week.counts[unit] + n for unit, n in _unit_counts(probe_features).items()})   # the picks' words only
+        counts = week.counts
+        probe_counts = Counter({unit: counts[unit] + n for unit, n in _unit_counts(probe_features).items()})   # the picks' words only
         for f in probe_features:
-            _weigh(f, _idf(counts, len(week.features) + len(probes), f.expanded))
+            _weigh(f, _idf(probe_counts, len(week.features) + len(probes), f.expanded))
     else:
         features = [_features(i, lexicon) for i in items]
-        _weigh_week(items + probes, features + probe_features)
+        counts = _weigh_week(items + probes, features + probe_features)
     found: list[tuple[int | None, str]] = []
-    week_counts = week.counts if week is not None and len(features) == len(week.features) else None
-    reachable = _reachable(probe_features, features, week_counts)
+    reachable = _reachable(probe_features, features, counts)
     for probe, fp, indices in zip(probes, probe_features, reachable):
         best: tuple[float, int] | None = None
         for index in indices:
@@ -694,14 +694,14 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
     return found
 
 
-def _reachable(probes: list[_Features], features: list[_Features], counts: Counter | None) -> list[Iterable[int]]:
+def _reachable(probes: list[_Features], features: list[_Features], counts: Counter[str]) -> list[Iterable[int]]:
     """The reports each probe is compared with. In a large week, only those sharing a word with it
-    that few reports use, as the fold's own candidates are chosen: an editor's two links, or last
-    week's fifty stories, against 20,000 reports were millions of comparisons of words everyone uses."""
+    that few reports use (``counts``: how many of the week's items have each unit), as the fold's own
+    candidates are chosen: an editor's two links, or last week's fifty stories, against 20,000
+    reports were millions of comparisons of words everyone uses."""
     if len(features) < ALL_PAIRS_BELOW:
         return [range(len(features))] * len(probes)
     from .candidates import COMMON_SHARE, MIN_COMMON
-    counts = counts if counts is not None else Counter(chain.from_iterable(f.expanded for f in features))
     limit = max(MIN_COMMON, int(len(features) * COMMON_SHARE))
     wanted = {u for fp in probes for u in fp.expanded if counts.get(u, 0) <= limit}
     postings: dict[str, list[int]] = defaultdict(list)

@@ -109,10 +109,10 @@ def stem(word: str) -> str:
     """Snowball's English stem (killed, kills -> kill), with possessives dropped first; an adjective
     of a place is its place (Korean -> Korea), as the two are one name in a headline."""
     word = word.replace("’", "'").split("'")[0]
-    places = _demonyms()
-    if word not in places and word.endswith("s") and word[:-1] in places:
+    demonyms = _demonyms()
+    if word not in demonyms and word.endswith("s") and word[:-1] in demonyms:
         word = word[:-1]                 # its people: Americans, Britons, Israelis
-    return _stemmer().stemWord(places.get(word, word))
+    return _stemmer().stemWord(demonyms.get(word, word))
 
 
 def english_words(text: str) -> list[str]:

@@ -575,3 +575,27 @@ def test_in_a_large_week_a_probe_is_compared_only_with_reports_sharing_a_rare_wo
     italy = next(n for n, c in enumerate(folded.clusters) if {i.key for i in c} == {"it1", "it2"})
     assert found[0] == italy
     assert set(scored) == {"it1", "it2"}                 # not the 400 reports that share only common words
+
+
+def test_a_headline_shortening_a_release_with_an_edition_meets_its_full_name():
+    """'Lab unleashes Nimbus 2.5' whose summary names 'Nimbus 2.5-Max' is that release: an edition's
+    name joined to a bare version ('2.5-Max') is a release in running text too, never a measure."""
+    from whalewatch.select.text import model_ids
+    assert model_ids("The lab unveiled Nimbus 2.5-Max, a new iteration; talks ran 2.5-hour sessions") == {"v2.5-max"}
+    found = groups([
+        item("full", "Orbitex's Nimbus 2.5-Max model surpasses rivals on benchmarks", feed="a",
+             summary="Orbitex unveiled Nimbus 2.5-Max, a mixture-of-experts model it says beats rival systems."),
+        item("short", "Orbitex unleashes Nimbus 2.5 model, claims it outperforms rivals", feed="b", hours=3,
+             summary="In a bold move, Orbitex has unveiled Nimbus 2.5-Max, a new iteration of its model."),
+    ])
+    assert found == [{"full", "short"}]
+
+
+@pytest.mark.parametrize("written, solid", [("sign-ups", "signups"), ("start-up", "startup"), ("roll-out", "rollout"),
+                                            ("cyber attack", "cyberattack"), ("co-founder", "cofounder")])
+def test_a_compound_written_apart_or_hyphenated_is_the_solid_word(written: str, solid: str):
+    from whalewatch.select.lexicon import Lexicon
+    from whalewatch.select.text import read
+    lexicon = Lexicon()
+    assert read(f"The {written} was news", lexicon).units == read(f"The {solid} was news", lexicon).units
+    assert "scale" in read("a large-scale attack", lexicon).units        # two words joined stay two words

@@ -31,6 +31,9 @@ _SEMVER = re.compile(r"^v?\d+\.\d+\.\d+")       # a release tag (v1.0.0), not th
 _BARE_VERSION = re.compile(r"^\d+\.\d+$")
 # "DeepSeek 3.1": a version right after a name, not a price ($0.27) or a quantity (2.5 times, 3.5%).
 _NAMED_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?![\d.,%]|\s*(?:x\b|times|per\b|percent|billion|million|bn\b|trillion|折|倍|万|亿|元))")
+# A bare version joined to an edition's name is a release even in running text ('Qwen 2.5-Max').
+_EDITION_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?=-(?:max|plus|pro|turbo|mini|air|flash|lite|preview|exp|"
+                              r"ultra|coder|omni|thinking|instruct|chat|base|vl)\b)")
 # A release name: a brand of up to six letters and a number (r1, v3.1, k2-0905, qwen3-coder, llama3), or a size.
 _MODEL_ID = re.compile(r"^(?:[a-z]{1,6}\d+(?:\.\d+)*(?:-[a-z0-9]+)*|\d+(?:\.\d+)?[bkm])$")
 
@@ -96,6 +99,8 @@ def read(text: str, lexicon: Lexicon, headline: bool = False) -> Reading:
     if _HAS_DIGIT.search(text):
         text = _versions_named(text)
     text = _without_figures(text, days=True)
+    if "cyber" in text or "anti" in text or "multi" in text or "semi" in text:
+        text = _LOOSE_PREFIX.sub(r"\1", text)
     reading.units.extend(chain.from_iterable(map(_parts_of, _LATIN.findall(text))))
     if cjk:
         for run in _CJK_RUN.findall(text):
@@ -201,12 +206,23 @@ def _word_parts(word: str) -> list[str]:
     """
     if word.isalpha():
         return [] if word in STOPWORDS or len(word) < 2 else [stem(word)]
+    if _SOLID_COMPOUND.fullmatch(word):
+        return [stem(word.replace("-", ""))]
     parts = []
     for part in _split_brand(word).split(" "):
         if part in STOPWORDS or len(part) < 2 and not part.isdigit():
             continue
         parts.append(stem(part) if part.isalpha() else part)   # release names carry a digit, and keep their s
     return parts
+
+
+# English writes one compound three ways ('start-up', 'startup'; 'cyber attack', 'cyberattack'): a
+# hyphenated noun of a verb and its particle ('sign-ups', 'roll-out', 'sell-off'), or of a prefix
+# that is no word on its own ('co-founder', 'cyber-attack'), is read as the solid word. So is a
+# prefix standing apart ('cyber attack'). 'Large-scale' and 'top-rated' are two words joined, and stay so.
+_PARTICLES = "up|ups|down|downs|out|outs|off|offs|over|overs|in|ins|back|backs|away"
+_SOLID_COMPOUND = re.compile(rf"[a-z]+-(?:{_PARTICLES})|(?:co|cyber|anti|non|multi|semi)-[a-z]{{3,}}")
+_LOOSE_PREFIX = re.compile(r"\b(cyber|anti|multi|semi)\s+(?=[a-z]{3})")
 
 
 @lru_cache(maxsize=100_000)
@@ -245,6 +261,8 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
         text = _CHINESE_EDITION.sub(lambda m: f"{m.group(1)}-{_EDITIONS[m.group(2)]} ", text)
     if bare_versions:                                       # only in titles: "DeepSeek 3.1"
         text = _versions_named(text)
+    elif _HAS_DIGIT.search(text):                           # anywhere: "Qwen 2.5-Max", never a measure
+        text = _EDITION_VERSION.sub(r"v\1", text)
     if not _HAS_DIGIT.search(text):
         return products
     text = _without_figures(text, days=False)

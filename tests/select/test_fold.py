@@ -599,3 +599,27 @@ def test_a_compound_written_apart_or_hyphenated_is_the_solid_word(written: str, 
     lexicon = Lexicon()
     assert read(f"The {written} was news", lexicon).units == read(f"The {solid} was news", lexicon).units
     assert "scale" in read("a large-scale attack", lexicon).units        # two words joined stay two words
+
+
+def test_a_name_in_many_titles_of_one_day_still_tells_its_story_apart():
+    """In a quiet week five reports of one release are a large share of the titles (5 of 16), but a
+    name whose titles all fall within two days is that story's, not the week's frame: it still
+    holds the story apart from another release of the same open-source week."""
+    kernel = [item(f"k{n}", title, feed=f"k{n}", hours=n, summary=summary) for n, (title, summary) in enumerate([
+        ("Vantor opens its source week with FlashQ, a decoding kernel", "FlashQ is an efficient decoding kernel for Hopper GPUs."),
+        ("Vantor open-sources FlashQ, the first library of its open source week", "FlashQ, a decoding kernel, is the first of five libraries."),
+        ("Vantor releases FlashQ decoding kernel for Hopper GPUs", "The FlashQ kernel serves variable-length sequences."),
+    ])]
+    comms = [item(f"c{n}", title, feed=f"c{n}", hours=26 + n, summary=summary) for n, (title, summary) in enumerate([
+        ("Vantor Open Source Week Day 2: ZenEP Optimizes Expert Model Training", "ZenEP is the first open-source expert-parallel communication library."),
+        ("Vantor Releases ZenEP: An Efficient Communication Library for Expert Models", "ZenEP is the second library of Vantor's open source week."),
+        ("Vantor open-sources ZenEP, an expert-parallel communication library", "ZenEP offers all-to-all communication for expert models."),
+        ("ZenEP: Vantor's open-source library for expert-parallel communication", "The ZenEP library supports NVLink and RDMA."),
+        ("Vantor's ZenEP library speeds expert model training", "ZenEP, the second library of the week, is open source."),
+    ])]
+    other = [item(f"o{n}", f"Vantor {topic}", feed=f"o{n}", hours=50 + 12 * n) for n, topic in enumerate(
+        ["cuts prices at night", "hires for a new lab", "answers a privacy question", "app tops the charts in Korea",
+         "founder speaks at a symposium", "model runs on domestic chips", "paper wins a best-paper award",
+         "signs a cloud deal with a carmaker"])]
+    found = groups(kernel + comms + other)
+    assert {"k0", "k1", "k2"} in found and {"c0", "c1", "c2", "c3", "c4"} in found

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Callable, Iterable, TypeVar
 from itertools import chain
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..model import Item
 from .lexicon import STOPWORDS, Lexicon, capital_table, gloss_strength, places, stem, synonym_table, synonyms
@@ -31,6 +31,7 @@ from .parallel import in_two_halves, may_fork
 from .text import Reading, acronyms, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, initialisms, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
 
 MAX_GAP = timedelta(days=4)
+FRAMING_SPREAD = MAX_GAP / 2   # a name framing the week is in titles this far apart; one story's reports come closer
 NEVER = -1.0                 # the score of two items that cannot be one event, whatever their words
 DISTINCT_NAMES = 0.35        # the weight left to wording when each item names only someone the other does not
 DIFFERENT_PLACES = 0.25      # ... and when their titles name different countries, neither naming the other's
@@ -330,7 +331,7 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
                   why: dict[int, list[Callable[[], str]]]) -> WeekReading:
     features = _all_features(items, lexicon)
     counts = _weigh_week(items, features)
-    _drop_framing_names(features)
+    _drop_framing_names(items, features)
     week = WeekReading({item.key: n for n, item in enumerate(items)}, features, counts)
     cache: dict[tuple[int, int], float] = {}
 
@@ -413,17 +414,26 @@ def _shown(unit: str, fa: _Features, fb: _Features) -> str:
     return f"{unit}~{'/'.join(alike[:2])} (synonym)" if alike else unit
 
 
-def _drop_framing_names(features: list[_Features]) -> None:
+def _drop_framing_names(items: list[Item], features: list[_Features]) -> None:
     """A name in a large share of the week's titles (the beat's own brand, the countries that frame
-    it) tells no two stories apart, so it never counts as a name the other report lacks."""
+    it) tells no two stories apart, so it never counts as a name the other report lacks. A name
+    whose titles all fall within two days is one story's unless it is in a third of them: in a
+    quiet week, five reports of DeepEP are a large share of the titles, and DeepEP still tells its
+    story apart from FlashMLA's; in a day's first fetch, DeepSeek in most titles is still the frame."""
     counts: dict[str, int] = defaultdict(int)
-    for f in features:
+    first: dict[str, datetime] = {}
+    last: dict[str, datetime] = {}
+    for item, f in zip(items, features):
         for name in f.names:
             counts[name] += 1
+            first[name] = min(first.get(name, item.date), item.date)
+            last[name] = max(last.get(name, item.date), item.date)
     limit = max(3, len(features) // 10)
+    framing = {n for n, c in counts.items()
+               if c > limit and (last[n] - first[n] >= FRAMING_SPREAD or 3 * c > len(features))}
     for f in features:
-        if any(counts[n] > limit for n in f.names):
-            f.names = frozenset(n for n in f.names if counts[n] <= limit)
+        if not framing.isdisjoint(f.names):
+            f.names = frozenset(n for n in f.names if n not in framing)
 
 
 def _candidates(items: list[Item], features: list[_Features]) -> list[tuple[int, int]]:

@@ -297,6 +297,9 @@ def test_an_acronym_meets_the_name_it_stands_for():
     assert "miit" in initialisms("the Ministry of Industry and Information Technology (MIIT) said")
     assert "bis" in initialisms("the Bureau of Industry and Security said")
     assert "miitm" not in initialisms("the Ministry of Industry and Information Technology (MIIT) said")
+    # An acronym's last letter starts no name: 'AI Training' is not 'I Training', so not 'IT'.
+    assert initialisms("Better AI Training & Inference") == {"ti": (("training", "inference"), "Training & Inference")}
+    assert "sf" not in initialisms("The US Federal Reserve") and "fr" in initialisms("The US Federal Reserve")
     assert acronyms("FDIC seizes bank, WHO warns") == {"fdic", "who"}
     assert not acronyms("BREAKING NEWS: WHO SAYS IT WILL")       # a shouted headline has no acronyms
     assert not essay_shaped("WHO declares coronavirus outbreak a pandemic")

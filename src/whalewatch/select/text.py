@@ -431,7 +431,7 @@ _ACRONYM = re.compile(r"(?<![\w.&-])([A-Z]{2,6})(?![\w.&-])")
 _NAME_WORD = re.compile(r"[A-Za-z][\w'’-]*|&")
 # Two or more capitalised words (not acronyms), linked by 'of', 'and', 'for', 'the', 'on' or '&':
 # 'Bureau of Industry and Security' is BIS.
-_CAPITALISED_WORD = r"(?:[A-Z](?![A-Z\d])[\w'’-]*)"
+_CAPITALISED_WORD = r"(?:(?<![\w'’-])[A-Z](?![A-Z\d])[\w'’-]*)"
 _NAME_RUN = re.compile(_CAPITALISED_WORD + r"(?:\s+(?:(?:of|and|for|the|on|&)\s+)*" + _CAPITALISED_WORD + r")+")
 
 

@@ -604,6 +604,17 @@ def test_a_compound_written_apart_or_hyphenated_is_the_solid_word(written: str, 
     assert "scale" in read("a large-scale attack", lexicon).units        # two words joined stay two words
 
 
+def test_an_acronym_hyphenated_to_words_is_read_as_the_words_apart():
+    """'AI-generated content' is 'AI generated content', which a Chinese report writes AI生成内容;
+    a compound of short words keeps its own sense ('cut-price' is cheap, not a price)."""
+    from whalewatch.select.lexicon import Lexicon
+    from whalewatch.select.text import read
+    lexicon = Lexicon()
+    assert read("AI-generated content", lexicon).units == read("AI generated content", lexicon).units
+    assert "price" not in read("a cut-price model", lexicon).units
+    assert read("DeepSeek-R1-Zero", lexicon).units == ["deepseek", "r1-zero"]
+
+
 def test_a_name_in_many_titles_of_one_day_still_tells_its_story_apart():
     """In a quiet week five reports of one release are a large share of the titles (5 of 16), but a
     name whose titles all fall within two days is that story's, not the week's frame: it still

@@ -209,7 +209,7 @@ def _word_parts(word: str) -> list[str]:
     if _SOLID_COMPOUND.fullmatch(word):
         return [stem(word.replace("-", ""))]
     parts = []
-    for part in _split_brand(word).split(" "):
+    for part in (word.split("-") if _WORDS_HYPHENATED.fullmatch(word) else _split_brand(word).split(" ")):
         if part in STOPWORDS or len(part) < 2 and not part.isdigit():
             continue
         parts.append(stem(part) if part.isalpha() else part)   # release names carry a digit, and keep their s
@@ -222,6 +222,10 @@ def _word_parts(word: str) -> list[str]:
 # prefix standing apart ('cyber attack'). 'Large-scale' and 'top-rated' are two words joined, and stay so.
 _PARTICLES = "up|ups|down|downs|out|outs|off|offs|over|overs|in|ins|back|backs|away"
 _SOLID_COMPOUND = re.compile(rf"[a-z]+-(?:{_PARTICLES})|(?:co|cyber|anti|non|multi|semi)-[a-z]{{3,}}")
+# An acronym joined to words by hyphens ('AI-generated', 'US-China') is the words written apart, as a
+# Chinese report's AI生成 is. A release name carries a digit and stays whole ('r1-zero'), and so does
+# a compound of short words ('cut-price' is cheap, not a price; 'top-rated').
+_WORDS_HYPHENATED = re.compile(r"[a-z]{2}(?:-[a-z]+)+")
 _LOOSE_PREFIX = re.compile(r"\b(cyber|anti|multi|semi)\s+(?=[a-z]{3})")
 
 

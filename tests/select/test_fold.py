@@ -590,8 +590,12 @@ def test_a_headline_shortening_a_release_with_an_edition_meets_its_full_name():
              summary="Orbitex unveiled Nimbus 2.5-Max, a mixture-of-experts model it says beats rival systems."),
         item("short", "Orbitex unleashes Nimbus 2.5 model, claims it outperforms rivals", feed="b", hours=3,
              summary="In a bold move, Orbitex has unveiled Nimbus 2.5-Max, a new iteration of its model."),
+        item("race", "The AI race heats up as Orbitex challenges its rivals", feed="c", hours=5,
+             summary="Orbitex has launched Nimbus 2.5-Max, an upgraded model it says beats rival systems."),
     ])
-    assert found == [{"full", "short"}]
+    assert found == [{"full", "short", "race"}]      # 'Nimbus 2.5' is the 2.5-Max its summary names, not another release
+    from whalewatch.select.fold import _named_whole
+    assert _named_whole("r7", frozenset({"r7-zero"})) == "r7"      # R7-Zero is another release, not R7's edition
 
 
 @pytest.mark.parametrize("written, solid", [("sign-ups", "signups"), ("start-up", "startup"), ("roll-out", "rollout"),

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from ..model import Item
 from .lexicon import STOPWORDS, Lexicon, capital_table, gloss_strength, places, stem, synonym_table, synonyms
 from .parallel import in_two_halves, may_fork
-from .text import Reading, acronyms, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, initialisms, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
+from .text import EDITIONS, Reading, acronyms, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, initialisms, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
 
 MAX_GAP = timedelta(days=4)
 FRAMING_SPREAD = MAX_GAP / 2   # a name framing the week is in titles this far apart; one story's reports come closer
@@ -198,13 +198,14 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
     for meaning in glosses.values():
         expanded |= meaning
     expanded |= _countries_of_capitals(expanded)
-    ordered = releases_in_order(item.title, bare_versions=True)
+    in_text = model_ids(summary)
+    ordered = [_named_whole(release, in_text) for release in releases_in_order(item.title, bare_versions=True)]
     title_ids = frozenset(ordered)
     known_places = places()
     title_places = frozenset(title & known_places) | frozenset(
         g for u in title for g in title_reading.glosses.get(u, ()) if g in known_places and len(title_reading.glosses[u]) <= 3)
     features = _Features(title, body, glosses, frozenset(expanded), has_cjk(item.title), title_ids,
-                     _families(title_ids), _families(title_ids | model_ids(summary)),
+                     _families(title_ids), _families(title_ids | in_text),
                      frozenset(instalments(f"{item.title} {summary}")), names(item.title, summary, title_reading.proper),
                      ordered[0] if ordered else "", title_numbers(item.title), essay_shaped(item.title),
                      lead_word(item.title), title_places)
@@ -217,6 +218,16 @@ def _features(item: Item, lexicon: Lexicon) -> _Features:
         if not getattr(features, name):
             setattr(features, name, _NONE)
     return features
+
+
+def _named_whole(release: str, in_text: frozenset[str]) -> str:
+    """A headline drops the edition of a release its own summary gives whole ('Qwen 2.5' over
+    'Qwen 2.5-Max'): the release is the whole name, when the summary gives one such edition and
+    not the short name. Only an edition's name: R1 over a summary naming R1-Zero is still R1."""
+    if release in in_text:
+        return release
+    longer = [other for other in in_text if other.startswith(release + "-") and other[len(release) + 1:] in EDITIONS]
+    return longer[0] if len(longer) == 1 else release
 
 
 # An empty frozenset is a new object of 216 bytes each time (Python 3.11): most of an item's sets

@@ -32,8 +32,9 @@ _BARE_VERSION = re.compile(r"^\d+\.\d+$")
 # "DeepSeek 3.1": a version right after a name, not a price ($0.27) or a quantity (2.5 times, 3.5%).
 _NAMED_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?![\d.,%]|\s*(?:x\b|times|per\b|percent|billion|million|bn\b|trillion|折|倍|万|亿|元))")
 # A bare version joined to an edition's name is a release even in running text ('Qwen 2.5-Max').
-_EDITION_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?=-(?:max|plus|pro|turbo|mini|air|flash|lite|preview|exp|"
-                              r"ultra|coder|omni|thinking|instruct|chat|base|vl)\b)")
+EDITIONS = ("max", "plus", "pro", "turbo", "mini", "air", "flash", "lite", "preview", "exp", "ultra", "coder", "omni",
+            "thinking", "instruct", "chat", "base", "vl")
+_EDITION_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?=-(?:" + "|".join(EDITIONS) + r")\b)")
 # A release name: a brand of up to six letters and a number (r1, v3.1, k2-0905, qwen3-coder, llama3), or a size.
 _MODEL_ID = re.compile(r"^(?:[a-z]{1,6}\d+(?:\.\d+)*(?:-[a-z0-9]+)*|\d+(?:\.\d+)?[bkm])$")
 

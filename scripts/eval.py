@@ -65,7 +65,7 @@ def main() -> int:
     print(f"\nLabelled pairs beyond the beat: {args.pairs.name}, split by pair the same way")
     print(f"{'half':<10}{'pairing':<9}{'same story folded':>20}{'target':>9}{'different folded':>20}{'target':>9}")
     every_pair = load_pairs(args.pairs)
-    titles = {p[side]["title"] for p in every_pair if half_of(p["id"]) in shown for side in "ab"} if args.verbose else set()
+    titles = {(p["a"]["title"], p["b"]["title"]) for p in every_pair if half_of(p["id"]) in shown} if args.verbose else set()
     for half in HALVES:
         _print_pairs(half, evaluate_pairs(config, [p for p in every_pair if half_of(p["id"]) == half]), titles)
     busy = in_one_window(every_pair, datetime(2026, 3, 2, tzinfo=timezone.utc))
@@ -76,15 +76,15 @@ def main() -> int:
     return 1 if below else 0
 
 
-def _print_pairs(label: str, results: dict, shown_titles: set[str]) -> None:
+def _print_pairs(label: str, results: dict, shown_pairs: set[tuple[str, str]]) -> None:
     """One row per pairing: same-story pairs folded and look-alikes folded, each beside its target;
-    then the misses among the reports of ``shown_titles`` (a half's pairs, when listing them)."""
+    then the misses among ``shown_pairs`` (a half's pairs by their titles, when listing them)."""
     for kind, found in results.items():
         print(f"{label:<10}{kind:<9}{found.same_folded:>10d}/{found.same:<3d}{found.recall:>6.2f}{PAIR_RECALL.get(kind, 0.9):>9.2f}"
               f"{found.different_folded:>10d}/{found.different:<3d}{found.false_rate:>6.2f}{0.02:>9.2f}")
         for heading, rows in (("left apart:", found.missed), ("folded:    ", found.wrong)):
             for title_a, title_b in rows:
-                if title_a in shown_titles and title_b in shown_titles:
+                if (title_a, title_b) in shown_pairs:
                     print(f"    {heading} {title_a}  |  {title_b}")
 
 

@@ -155,3 +155,23 @@ def test_an_event_written_twice_under_two_ids_is_pointed_out(tmp_path):
 """, encoding="utf-8")
     found = likely_duplicates(twice)
     assert len(found) == 1 and "chip-rules and chip-rules-again" in found[0]
+
+
+def test_make_eval_verbose_lists_the_held_out_half_only_when_asked():
+    """Reading the held-out half's errors makes its figures no longer blind: VERBOSE=1 lists the
+    tuning half's, and only --held-out adds the other's."""
+    import subprocess
+    import sys
+
+    def run(*flags: str) -> str:
+        return subprocess.run([sys.executable, str(ROOT / "scripts" / "eval.py"), *flags],
+                              capture_output=True, text=True, cwd=ROOT).stdout
+
+    tuning_only, both = run("--verbose"), run("--verbose", "--held-out")
+    assert "[tuning]" in tuning_only and "[held-out]" not in tuning_only
+    assert "[held-out]" in both
+    listed = {line.split(":", 1)[1].strip() for line in tuning_only.splitlines()
+              if line.startswith("    left apart:") or line.startswith("    folded:")}
+    held_out = {f"{p['a']['title']}  |  {p['b']['title']}" for p in load_pairs(DATA / "eval" / "pairs.yaml")
+                if half_of(p["id"]) == HALVES[-1]}
+    assert listed and not listed & held_out

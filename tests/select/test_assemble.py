@@ -193,3 +193,23 @@ def test_a_story_split_by_the_weeks_end_says_it_continues_last_weeks_by_its_word
                          feed="wire", summary="The premier said the chatbot endangers national information security.")],
                    history=history).issue.all_stories()
     assert ban.previously is None          # last Monday's review is a week before: too old to go on
+
+
+def test_a_story_alike_to_one_report_of_this_weeks_story_is_not_said_to_continue_it():
+    """Last Thursday's maths model and Monday's release both won olympiad gold, and one of Monday's
+    reports says so in words last week's story shares; the release's other reports share nothing
+    with it. Folding would not join the two, so the release does not 'continue' last week's story."""
+    history = History(issues={"2025-W04": {"number": 4, "week": "2025-W04", "url": "../2025-W04/index.html"}},
+                      stories={"2025-W04": [
+                          {"id": "math", "title": "Lab's new maths model reaches olympiad gold medal status",
+                           "summary": "The open-weight maths model solved five of six olympiad problems, gold medal level.",
+                           "date": "2025-01-23"}]})
+    release = [item("r1", "Lab releases V9 model series with a high-compute edition", "https://a.example/v9", feed="a",
+                    summary="The V9 series and its high-compute edition target agents and long inputs."),
+               item("r2", "Lab's V9 high-compute edition claims olympiad gold medal", "https://b.example/v9", feed="b", hours=2,
+                    summary="The V9 series' high-compute edition reached gold medal level on olympiad problems."),
+               item("r3", "Lab launches V9 model series for agents", "https://c.example/v9", feed="c", hours=3,
+                    summary="The V9 series, with a high-compute edition, targets agents and long inputs.")]
+    stories = build(release, history=history).issue.all_stories()
+    assert len(stories) == 1 and len(stories[0].also) == 2          # one story of the release
+    assert stories[0].previously is None

@@ -458,7 +458,7 @@ def _carried_by_words(clusters: list[list[Item]], history: History, week: Week, 
                    summary_text=s.get("summary", "")[:1000], author="", published=None, first_seen=start,
                    date=_story_moment(s["date"], tz)) for s in recent]
     found: dict[int, tuple[dict, str]] = {}
-    for story, (index, why) in zip(recent, match_clusters(probes, clusters, lexicon_for(config), week=reading)):
+    for story, (index, why) in zip(recent, match_clusters(probes, clusters, lexicon_for(config), week=reading, whole=True)):
         if index is not None and index not in found:
             found[index] = ({"number": issue["number"], "week": issue["week"], "title": story["title"],
                              "url": f"../{issue['week']}/index.html#s-{story['id']}"}, why)

@@ -678,13 +678,16 @@ def similar(a: Item, b: Item, lexicon: Lexicon | None = None) -> float:
 
 
 def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexicon,
-                   threshold: float = Thresholds().pair, week: WeekReading | None = None) -> list[tuple[int | None, str]]:
+                   threshold: float = Thresholds().pair, week: WeekReading | None = None,
+                   whole: bool = False) -> list[tuple[int | None, str]]:
     """For each probe (an editor's link with its commentary), the cluster it is about, if any, and why.
 
     The probe is compared with the week's reports (in a large week, those sharing a word few
     reports use) by the same similarity folding uses, with the week's IDF; the best cluster above
     ``threshold`` wins. With the fold's ``week`` the reports are not read again: only the probes
-    are read, and weighed by the week's counts and their own."""
+    are read, and weighed by the week's counts and their own. With ``whole``, the probe must also
+    be alike to the cluster as a whole, as a report must be to join a story when folding: an
+    editor's link may name one report of a story, but a story said to continue must be one."""
     items = [item for cluster in clusters for item in cluster]
     owner = [n for n, cluster in enumerate(clusters) for _ in cluster]
     probe_features = [_features(p, lexicon) for p in probes]
@@ -707,12 +710,26 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
             value = _score(probe, item, fp, fi)
             if value >= threshold and (best is None or value > best[0]):
                 best = (value, index)
+        if best is not None and whole and not _joins_whole(probe, fp, [i for i, o in enumerate(owner) if o == owner[best[1]]],
+                                                            items, features, set(indices)):
+            best = None
         if best is None:
             found.append((None, ""))
         else:
             item = items[best[1]]
             found.append((owner[best[1]], _why(probe, item, fp, features[best[1]], best[0])))
     return found
+
+
+def _joins_whole(probe: Item, fp: _Features, members: list[int], items: list[Item], features: list[_Features],
+                 reached: set[int]) -> bool:
+    """The fold's rule for a report joining a story: alike to its reports on average, to none of
+    them never one event, and (in a story small enough to compare whole) sharing words with each.
+    In a large week a report the probe never reached counts as unlike it, as in the fold."""
+    cross = [_score(probe, items[m], fp, features[m]) if m in reached else 0.0 for m in members]
+    if min(cross) <= NEVER or sum(cross) / len(cross) < Thresholds().group:
+        return False
+    return len(members) > _EXACT_GROUPS or not _stranger(cross, 1)
 
 
 def _reachable(probes: list[_Features], features: list[_Features], counts: Counter[str]) -> list[Iterable[int]]:

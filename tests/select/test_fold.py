@@ -641,3 +641,17 @@ def test_a_name_in_many_titles_of_one_day_still_tells_its_story_apart():
          "signs a cloud deal with a carmaker"])]
     found = groups(kernel + comms + other)
     assert {"k0", "k1", "k2"} in found and {"c0", "c1", "c2", "c3", "c4"} in found
+
+
+def test_an_edition_written_apart_from_its_release_is_that_edition():
+    """'V9 Ultima' in one report is the 'V9-Ultima' another's title names: the release and its
+    edition's word, written apart. Without the word, 'V9' alone is still not V9-Ultima."""
+    found = groups([
+        item("title", "New Vantor V9-Ultima model claims reasoning parity with rivals", feed="a",
+             summary="Vantor released its V9 model series on Monday, with a high-compute Ultima variant."),
+        item("apart", "Vantor strikes back: ambitious new AI models aim at rivals", feed="b", hours=2,
+             summary="The startup has launched its new V9 and V9 Ultima models, claiming rival-level reasoning."),
+    ])
+    assert found == [{"apart", "title"}]
+    from whalewatch.select.fold import _unmet
+    assert _unmet(frozenset({"v9-ultima"}), frozenset({"v9"}), frozenset({"model", "launch"}))

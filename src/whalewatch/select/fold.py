@@ -649,17 +649,26 @@ def _different_releases(fa: _Features, fb: _Features) -> bool:
             and release_family(fa.subject) not in fb.title_families and release_family(fb.subject) not in fa.title_families):
         return True                  # "DeepSeek releases R1" and "DeepSeek releases V3", neither naming the other's
     for family in fa.title_families.keys() | fb.title_families.keys():
-        a_unmet = _unmet(fa.title_families.get(family), fb.all_families.get(family))
-        b_unmet = _unmet(fb.title_families.get(family), fa.all_families.get(family))
+        a_unmet = _unmet(fa.title_families.get(family), fb.all_families.get(family), fb.expanded)
+        b_unmet = _unmet(fb.title_families.get(family), fa.all_families.get(family), fa.expanded)
         both_name_it = family in fa.title_families and family in fb.title_families
         if (a_unmet and b_unmet) if both_name_it else (a_unmet or b_unmet):
             return True
     return False
 
 
-def _unmet(named: frozenset[str] | None, other_text: frozenset[str] | None) -> bool:
-    """A title names releases of a family the other item mentions too, but not these ones."""
-    return named is not None and other_text is not None and not named <= other_text
+def _unmet(named: frozenset[str] | None, other_text: frozenset[str] | None, other_words: frozenset[str] = _NONE) -> bool:
+    """A title names releases of a family the other item mentions too, but not these ones. A
+    release the other writes apart ('V3.2 Speciale' for 'V3.2-Speciale': the release and the
+    edition's word) is one it names."""
+    if named is None or other_text is None:
+        return False
+    return any(release not in other_text and not _written_apart(release, other_text, other_words) for release in named)
+
+
+def _written_apart(release: str, other_text: frozenset[str], other_words: frozenset[str]) -> bool:
+    base, _, edition = release.rpartition("-")
+    return bool(base) and base in other_text and edition.isalpha() and stem(edition) in other_words
 
 
 def _families(ids: frozenset[str]) -> dict[str, frozenset[str]]:

@@ -213,3 +213,21 @@ def test_a_story_alike_to_one_report_of_this_weeks_story_is_not_said_to_continue
     stories = build(release, history=history).issue.all_stories()
     assert len(stories) == 1 and len(stories[0].also) == 2          # one story of the release
     assert stories[0].previously is None
+
+
+def test_a_story_leads_with_a_report_in_the_briefings_language_when_weights_tie():
+    """Two wires of one weight, the Chinese one first: an English briefing leads with the English
+    headline and lists the Chinese report beside it; a Chinese briefing the other way round. A
+    heavier source still leads whatever its language."""
+    text = CONFIG_TEXT + "  - {name: zhwire, url: 'https://zh.example/f', weight: 1}\n"
+    reports = [item("zh", "深度求索发布V9模型，推理能力大幅提升", "https://zh.example/v9", feed="zhwire",
+                    summary="深度求索今天发布V9模型。"),
+               item("en", "DeepSeek releases V9 model with stronger reasoning", "https://wire.example/v9", feed="wire", hours=3,
+                    summary="DeepSeek released its V9 model today.")]
+    for language, lead in (("en", "wire"), ("zh", "zhwire")):
+        config = parse_config(text.replace("  timezone: UTC\n", f"  timezone: UTC\n  language: {language}\n"), "feeds.yaml")
+        (story,) = assemble_issue(config, W05, list(reports), []).issue.all_stories()
+        assert story.source == lead and len(story.also) == 1, language
+    heavier = parse_config(text.replace("zh.example/f', weight: 1", "zh.example/f', weight: 3"), "feeds.yaml")
+    (story,) = assemble_issue(heavier, W05, list(reports), []).issue.all_stories()
+    assert story.source == "zhwire"

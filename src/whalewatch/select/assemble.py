@@ -26,6 +26,7 @@ from .lexicon import Lexicon
 from .parallel import may_fork
 from .place import Placer, Report
 from .rank import score
+from .text import has_cjk
 
 EXCERPT_WORDS = 70
 
@@ -252,9 +253,12 @@ def _unique(items: list[Item]) -> list[Item]:
     return list(seen.values())
 
 
-def _primary(cluster: list[Item], feeds: dict) -> Item:
-    """The best source: highest feed weight, then the first to report, then a stable key."""
-    return min(cluster, key=lambda i: (-_weight(i, feeds), i.date, not i.summary_text, i.key))
+def _primary(cluster: list[Item], feeds: dict, language: str = "en") -> Item:
+    """The best source: highest feed weight, then a report in the briefing's language (an English
+    briefing leads with an English headline when an English report weighs as much as a Chinese
+    one, and a Chinese briefing the other way round), then the first to report, then a stable key."""
+    chinese = language.lower().startswith("zh")
+    return min(cluster, key=lambda i: (-_weight(i, feeds), has_cjk(i.title) != chinese, i.date, not i.summary_text, i.key))
 
 
 def _weight(item: Item, feeds: dict) -> float:
@@ -329,7 +333,7 @@ def _story_id(basis: str) -> str:
 
 def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds: dict, placer: Placer,
                    tz: ZoneInfo, start: datetime, end: datetime, problems: list[Problem]) -> Story:
-    primary = _primary(cluster, feeds)
+    primary = _primary(cluster, feeds, config.briefing.language)
     others = sorted((i for i in cluster if i is not primary), key=lambda i: (-_weight(i, feeds), i.date, i.key))
     cleaned = {i.key: clean_url(i.url) for i in others}      # each report's address for readers, once
     also: list[Coverage] = []

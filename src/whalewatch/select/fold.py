@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Callable, Iterable, TypeVar
-from itertools import chain
+from itertools import accumulate, chain
 from datetime import datetime, timedelta
 
 from ..model import Item
@@ -367,19 +367,25 @@ def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lex
         if ra == rb:
             continue
         group_a, group_b = uf.members[ra], uf.members[rb]
-        if len(group_a) * len(group_b) <= _EXACT_GROUPS:
+        exact = len(group_a) * len(group_b) <= _EXACT_GROUPS
+        if exact:
             cross = [score(x, y) for x in group_a for y in group_b]
-            if _stranger(cross, len(group_b)):
-                continue
         else:
             small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
             members = set(large)
             cross = [cache.get((min(x, y), max(x, y)), 0.0) for x in small for y in neighbours[x] & members]
             cross += [0.0] * (len(group_a) * len(group_b) - len(cross))
-        if min(cross) > NEVER and sum(cross) / len(cross) >= thresholds.group and not _places_apart(group_a, group_b, features):
+        if _groups_alike(cross, len(group_b), exact, thresholds.group) and not _places_apart(group_a, group_b, features):
             why[max(a, b)].append(partial(_why, items[a], items[b], features[a], features[b], value))
             uf.union(a, b)
     return week
+
+
+def _groups_alike(cross: list[float], width: int, exact: bool, group: float) -> bool:
+    """The rule for two groups (or a report and a group) becoming one story, from the scores of
+    their pairs (``cross``, rows of ``width``): none never one event, alike on average, and, when
+    every pair was scored (``exact``), no report alike to none of the other group's."""
+    return min(cross) > NEVER and sum(cross) / len(cross) >= group and not (exact and _stranger(cross, width))
 
 
 def _stranger(cross: list[float], width: int) -> bool:
@@ -695,10 +701,12 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
     reports use) by the same similarity folding uses, with the week's IDF; the best cluster above
     ``threshold`` wins. With the fold's ``week`` the reports are not read again: only the probes
     are read, and weighed by the week's counts and their own. With ``whole``, the probe must also
-    be alike to the cluster as a whole, as a report must be to join a story when folding: an
-    editor's link may name one report of a story, but a story said to continue must be one."""
+    be alike to the cluster as a whole, by the rule that joins a report to a story when folding (a
+    report the probe never reached in a large week counts as unlike it): an editor's link may name
+    one report of a story, but a story said to continue must be one."""
     items = [item for cluster in clusters for item in cluster]
     owner = [n for n, cluster in enumerate(clusters) for _ in cluster]
+    offsets = list(accumulate((len(c) for c in clusters), initial=0))      # a cluster's reports lie side by side
     probe_features = [_features(p, lexicon) for p in probes]
     if week is not None and all(item.key in week.position for item in items):
         features = [week.features[week.position[item.key]] for item in items]
@@ -719,26 +727,19 @@ def match_clusters(probes: list[Item], clusters: list[list[Item]], lexicon: Lexi
             value = _score(probe, item, fp, fi)
             if value >= threshold and (best is None or value > best[0]):
                 best = (value, index)
-        if best is not None and whole and not _joins_whole(probe, fp, [i for i, o in enumerate(owner) if o == owner[best[1]]],
-                                                            items, features, set(indices)):
-            best = None
+        if best is not None and whole:
+            cluster = owner[best[1]]
+            members = range(offsets[cluster], offsets[cluster] + len(clusters[cluster]))
+            reached = set(indices)
+            cross = [_score(probe, items[m], fp, features[m]) if m in reached else 0.0 for m in members]
+            if not _groups_alike(cross, 1, len(members) <= _EXACT_GROUPS, Thresholds().group):
+                best = None          # alike to one report only: the fold would not have joined it
         if best is None:
             found.append((None, ""))
         else:
             item = items[best[1]]
             found.append((owner[best[1]], _why(probe, item, fp, features[best[1]], best[0])))
     return found
-
-
-def _joins_whole(probe: Item, fp: _Features, members: list[int], items: list[Item], features: list[_Features],
-                 reached: set[int]) -> bool:
-    """The fold's rule for a report joining a story: alike to its reports on average, to none of
-    them never one event, and (in a story small enough to compare whole) sharing words with each.
-    In a large week a report the probe never reached counts as unlike it, as in the fold."""
-    cross = [_score(probe, items[m], fp, features[m]) if m in reached else 0.0 for m in members]
-    if min(cross) <= NEVER or sum(cross) / len(cross) < Thresholds().group:
-        return False
-    return len(members) > _EXACT_GROUPS or not _stranger(cross, 1)
 
 
 def _reachable(probes: list[_Features], features: list[_Features], counts: Counter[str]) -> list[Iterable[int]]:

@@ -226,15 +226,14 @@ def _counted_once(hits: dict[int, tuple[float, str]], compiled: _CompiledSection
     score = 0.0
     reasons: dict[int, str] = {}
     translated = compiled.twins() if any(has_cjk(compiled.rules[i].label) for i in hits) else {}
+    matched_twins = {i: [t for t in translated.get(i, ()) if t in hits] for i in hits}
     for index, (points, reason) in hits.items():
-        twins = [t for t in translated.get(index, ()) if t in hits]
-        if not twins:
+        if not matched_twins[index]:
             score += points
             reasons[index] = f"{reason} (+{points:g})"
     for index, (points, reason) in hits.items():
-        twins = [t for t in translated.get(index, ()) if t in hits]
-        if twins:
-            twin = max(twins, key=lambda t: hits[t][0])
+        if matched_twins[index]:
+            twin = max(matched_twins[index], key=lambda t: hits[t][0])
             extra = max(0.0, points - hits[twin][0])
             score += extra
             reasons[twin] += f", and {reason.split(' matches ')[0]} its Chinese '{compiled.rules[index].label}' (+{extra:g}: one name)"

@@ -32,8 +32,10 @@ _BARE_VERSION = re.compile(r"^\d+\.\d+$")
 # "DeepSeek 3.1": a version right after a name, not a price ($0.27) or a quantity (2.5 times, 3.5%).
 _NAMED_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?![\d.,%]|\s*(?:x\b|times|per\b|percent|billion|million|bn\b|trillion|折|倍|万|亿|元))")
 # A bare version joined to an edition's name is a release even in running text ('Qwen 2.5-Max').
-EDITIONS = ("max", "plus", "pro", "turbo", "mini", "air", "flash", "lite", "preview", "exp", "ultra", "coder", "omni",
-            "thinking", "instruct", "chat", "base", "vl")
+# A Chinese report writes an edition as a word after the name (预览版 is -Preview), the same editions.
+_CHINESE_EDITIONS = {"预览版": "preview", "預覽版": "preview", "测试版": "beta", "測試版": "beta"}
+EDITIONS = ("max", "plus", "pro", "turbo", "mini", "air", "flash", "lite", "exp", "ultra", "coder", "omni",
+            "thinking", "instruct", "chat", "base", "vl") + tuple(sorted(set(_CHINESE_EDITIONS.values())))
 _EDITION_VERSION = re.compile(r"(?<=[a-z][\s-])(\d{1,2}\.\d{1,2})(?=-(?:" + "|".join(EDITIONS) + r")\b)")
 # A release name: a brand of up to six letters and a number (r1, v3.1, k2-0905, qwen3-coder, llama3), or a size.
 _MODEL_ID = re.compile(r"^(?:[a-z]{1,6}\d+(?:\.\d+)*(?:-[a-z0-9]+)*|\d+(?:\.\d+)?[bkm])$")
@@ -245,8 +247,7 @@ def _split_brand(word: str) -> str:
 
 
 # A Chinese report writes a release's edition as a word after its name; English joins it to the name.
-_EDITIONS = {"预览版": "preview", "預覽版": "preview", "测试版": "beta", "測試版": "beta"}
-_CHINESE_EDITION = re.compile(r"(?<![a-z0-9.\-])([a-z0-9][a-z0-9.\-]{0,40})\s{0,3}(" + "|".join(_EDITIONS) + ")")
+_CHINESE_EDITION = re.compile(r"(?<![a-z0-9.\-])([a-z0-9][a-z0-9.\-]{0,40})\s{0,3}(" + "|".join(_CHINESE_EDITIONS) + ")")
 
 
 def model_ids(text: str) -> frozenset[str]:
@@ -263,7 +264,7 @@ def releases_in_order(text: str, bare_versions: bool = False) -> list[str]:
     products = _brand_products(text)
     text = normalise(text)
     if "版" in text:                                        # R1-Lite预览版 is R1-Lite-Preview
-        text = _CHINESE_EDITION.sub(lambda m: f"{m.group(1)}-{_EDITIONS[m.group(2)]} ", text)
+        text = _CHINESE_EDITION.sub(lambda m: f"{m.group(1)}-{_CHINESE_EDITIONS[m.group(2)]} ", text)
     if bare_versions:                                       # only in titles: "DeepSeek 3.1"
         text = _versions_named(text)
     elif _HAS_DIGIT.search(text):                           # anywhere: "Qwen 2.5-Max", never a measure

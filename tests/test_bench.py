@@ -14,7 +14,9 @@ from tests.conftest import ROOT
 
 MEASURES = ["our parse, one process", "our parse, 2 processes", "cold collect", "warm collect (all 304)", "warm collect vs its network floor", "memory, cold collect", "vs rss2email", "build, 10k-item store",
             "build, 10k vs 2k store", "memory, build at 10k", "PDF step", "preview rebuilt and reloaded",
-            "build, week of 200 items", "build, week of 1,000 items", "build, week of 1,000 vs 200 items"]
+            "build, week of 200 items (first build)", "build, week of 1,000 items (first build)",
+            "build, week of 200 items (read ahead)", "build, week of 1,000 items (read ahead)",
+            "build, week of 1,000 vs 200 items (first build)"]
 
 
 def test_quick_mode_measures_everything_and_prints_the_table():

@@ -1,4 +1,4 @@
-"""The pipeline's own glue: what it reads back from the issues already written."""
+"""The pipeline's own glue: what it reads back from the issues already written, and what it keeps in the store."""
 
 from __future__ import annotations
 
@@ -23,3 +23,38 @@ def test_the_history_keeps_each_earlier_issues_stories_by_their_words_and_days(t
     first = next(s for s in kept if s["id"] == stories[0]["id"])
     assert first["title"] == stories[0]["title"] and first["date"] == stories[0]["date"]
     assert first["summary"] == stories[0]["summary_text"]
+
+
+def test_a_week_is_read_once_by_the_scheduler_and_not_again_by_its_builds(fetched_sample, monkeypatch):
+    """The scheduler's fetch reads the week's new reports ahead; the build finds them read and folds
+    the same stories as a build that read everything itself."""
+    from datetime import datetime, timezone
+
+    from whalewatch.config import load_edition
+    from whalewatch.pipeline import build, check, read_week_ahead
+    from whalewatch.schedule import _read_ahead
+    from whalewatch.select import fold as folding
+    from whalewatch.store import Store
+    from whalewatch.weeks import Week
+
+    edition = load_edition(fetched_sample)
+    week = Week.parse("2025-W05")
+    unread = build(edition, week, pdf=False).issue
+    with Store(edition.store_path) as store:
+        store.keep_readings("another glossary", {})                 # forget what that build kept
+    check(edition, week)
+    with Store(edition.store_path) as store:
+        assert store.db.execute("SELECT COUNT(*) FROM readings").fetchone()[0] == 0, "check writes nothing"
+    detail = _read_ahead(edition, datetime(2025, 2, 3, 9, tzinfo=timezone.utc))   # Monday: last week and this one
+    read = int(detail.split()[1])
+    assert read >= 10 and detail.endswith("reports read ahead of the build")
+    assert read_week_ahead(edition, week) == 0                           # nothing is read twice
+
+    read_by_build, reading = [], folding._features
+    monkeypatch.setattr(folding, "_features", lambda item, lexicon: read_by_build.append(item) or reading(item, lexicon))
+    again = build(edition, week, pdf=False, write=False).issue
+    start, end = week.window(edition.tz)
+    assert read_by_build, "the notes link an older report (the V3 paper), which the build reads itself"
+    assert not [i.title for i in read_by_build if start <= i.date < end], "the build read a report the scheduler had read"
+    shown = lambda issue: [(s.id, s.section, [c.url for c in s.also]) for s in issue.top + [s for b in issue.sections for s in b.stories]]
+    assert shown(again) == shown(unread)

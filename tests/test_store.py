@@ -111,3 +111,14 @@ def test_an_edited_item_shows_its_latest_text_and_keeps_its_date(feed_server, tm
                                   _one_item("Final title", "https://a.example/1", "new text"))
     assert rows == [("Final title", "https://a.example/1", "new text")]
     assert outcome.new_items == 0 and not any("guid" in w for w in outcome.warnings)
+
+
+def test_readings_are_kept_by_digest_and_those_of_another_fingerprint_are_dropped(tmp_path):
+    with Store(tmp_path / "store.sqlite") as store:
+        store.keep_readings("old", {"a": b"1", "b": b"2"})
+        assert store.readings(["a", "b", "c"]) == {"a": b"1", "b": b"2"}
+        store.keep_readings("new", {"b": b"3", "c": b"4"})           # a new glossary or a new release
+        assert store.readings(["a", "b", "c"]) == {"b": b"3", "c": b"4"}
+        many = {f"d{n}": bytes([n % 256]) for n in range(1200)}       # more than one query's worth of digests
+        store.keep_readings("new", many)
+        assert store.readings(sorted(many)) == many

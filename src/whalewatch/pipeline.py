@@ -25,7 +25,7 @@ from .render.outputs import RenderSettings, Renderer
 from .render.write import clean_leftovers, write_folder_atomic
 from .reporter import Reporter
 from .select import History, assemble_issue
-from .select.assemble import notes_in_week
+from .select.assemble import kept_readings, notes_in_week, read_ahead
 from .sources.notes import NotesRead, read_notes
 from .render.pages import link_stories, pages_of, write_pages
 from .store import Store
@@ -101,7 +101,9 @@ def edition_notes(edition: Edition, store: Store | None = None, now: datetime | 
 def _collector_paused() -> Iterator[None]:
     """Reading and merging a large week makes hundreds of thousands of small objects, none of them
     garbage until the week is done; Python's cycle collector would walk them all again and again
-    (a fifth of a 20,000-item build). It runs once, afterwards."""
+    (a fifth of a 20,000-item build). It runs once, afterwards, so that what the week's reading
+    leaves in cycles is freed before rendering needs the memory (the PDF's layout is the build's
+    other large allocation)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -109,17 +111,23 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+            gc.collect()
 
 
-def make_issue(edition: Edition, week: Week, now: datetime | None = None) -> tuple[Issue, list[Problem], list[str]]:
-    """Select and merge one week without rendering anything: used by build, check, serve and explain."""
+def make_issue(edition: Edition, week: Week, now: datetime | None = None,
+               keep_readings: bool = False) -> tuple[Issue, list[Problem], list[str]]:
+    """Select and merge one week without rendering anything: used by build, check, serve and explain.
+    ``keep_readings``: keep in the store how the reports were read, for the next build (check and
+    explain write nothing)."""
     with _collector_paused():
-        return _make_issue(edition, week, now)
+        return _make_issue(edition, week, now, keep_readings)
 
 
-def _make_issue(edition: Edition, week: Week, now: datetime | None) -> tuple[Issue, list[Problem], list[str]]:
+def _make_issue(edition: Edition, week: Week, now: datetime | None,
+                keep_readings: bool) -> tuple[Issue, list[Problem], list[str]]:
     start, end = week.window(edition.tz)
     items = []
+    readings = None
     if not edition.store_path.exists():   # check and serve must not create a store as a side effect
         read = edition_notes(edition)
     else:
@@ -128,11 +136,28 @@ def _make_issue(edition: Edition, week: Week, now: datetime | None) -> tuple[Iss
             items = store.items_between(start, end)
             wanted = [canonical_url(u) for n in notes_in_week(read.notes, week, edition.tz) for u in n.urls if not n.exclude]
             items += store.items_by_canonical(wanted)
-    selection = assemble_issue(edition.config, week, items, read.notes, history_of(edition.output_dir), edition.first_week)
+            readings = kept_readings(edition.config, items, store.readings)
+    selection = assemble_issue(edition.config, week, items, read.notes, history_of(edition.output_dir), edition.first_week,
+                               readings)
+    if keep_readings and readings is not None and readings.made:
+        with Store(edition.store_path) as store:
+            store.keep_readings(readings.fingerprint, readings.made)
     issue = selection.issue
     if edition.config.briefing.show_build_time:
         issue.built_at = (now or _now()).astimezone(edition.tz).strftime("%Y-%m-%d %H:%M %Z")
     return issue, read.problems + selection.problems, selection.dropped
+
+
+def read_week_ahead(edition: Edition, week: Week) -> int:
+    """Reads the week's reports that no run has read yet and keeps the readings, so that the
+    week's build does not read them all at once; returns how many it read."""
+    with Store(edition.store_path) as store:
+        items = store.items_between(*week.window(edition.tz))
+        readings = kept_readings(edition.config, items, store.readings)
+        read_ahead(edition.config, items, readings)
+        if readings.made:
+            store.keep_readings(readings.fingerprint, readings.made)
+    return len(readings.made)
 
 
 def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: bool = True,
@@ -148,7 +173,7 @@ def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: b
 def _build(edition: Edition, week: Week, reporter: Reporter | None, pdf: bool, write: bool,
            now: datetime | None) -> BuildReport:
     reporter = reporter or Reporter()
-    issue, problems, dropped = make_issue(edition, week, now)
+    issue, problems, dropped = make_issue(edition, week, now, keep_readings=write)
     renderer = renderer_for(edition)
     reporter.start(f"Rendering {week}", 2 if pdf else 1)
     files = renderer.render_text_outputs(issue)

@@ -150,7 +150,7 @@ def run_collect(config_path: str) -> None:
         new = sum(o.new_items for o in report.outcomes)
         failed = [f"{o.name}: {o.error}" for o in report.failed]
         return None, (f"failed {len(failed)}; " if failed else "") + f"{new} new items from {len(report.outcomes)} feeds" + (
-            "; " + "; ".join(failed) if failed else "")
+            "; " + "; ".join(failed) if failed else "") + _read_ahead(edition)
 
     _recorded(edition, "collect", work)
     with Store(edition.store_path) as store:
@@ -158,6 +158,21 @@ def run_collect(config_path: str) -> None:
     if late:
         log.info("%s was approved after its publish was skipped: sending it now", late)
         run_publish(config_path, late)
+
+
+def _read_ahead(edition: Edition, now: datetime | None = None) -> str:
+    """Reads what this fetch brought for this week and the last (late reports of last week still
+    arrive on Monday), so the scheduled build finds the week read. Never fails the fetch: a build
+    reads whatever is left."""
+    from .pipeline import read_week_ahead
+
+    this_week = Week.containing(now or datetime.now(timezone.utc), edition.tz)
+    try:
+        read = sum(read_week_ahead(edition, week) for week in (this_week.shifted(-1), this_week))
+    except Exception as exc:  # noqa: BLE001 - the items are stored; the build will read them
+        log.warning("reading the week's new reports ahead of the build failed: %s", exc)
+        return f"; not read ahead ({type(exc).__name__}: {exc})"
+    return f"; {read} reports read ahead of the build" if read else ""
 
 
 def _last_publish(edition: Edition, store: Store) -> tuple[Any, str]:

@@ -175,7 +175,7 @@ class Preview:
             return self._error_page(week_text, "desk", self.config_error, generation)
         try:
             week = Week.parse(week_text)
-            issue, problems, _ = make_issue(self.edition, week, self.now())
+            issue, problems, _ = make_issue(self.edition, week, self.now(), keep_readings=True)
         except WhalewatchError as exc:
             return self._error_page(week_text, "desk", str(exc), generation)
         state = ""
@@ -205,7 +205,7 @@ class Preview:
 
     def _issue(self, week: Week) -> "Issue":
         if str(week) not in self._issues:
-            self._issues[str(week)] = make_issue(self.edition, week, self.now())
+            self._issues[str(week)] = make_issue(self.edition, week, self.now(), keep_readings=True)
         issue = self._issues[str(week)][0]
         return copy.deepcopy(issue)       # rendering sets the subject; the kept issue stays as selected
 

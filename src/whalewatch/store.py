@@ -19,7 +19,7 @@ from typing import Iterator
 
 from .model import Item
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -61,6 +61,12 @@ _MIGRATIONS: dict[int, str] = {
         detail TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX issue_events_week ON issue_events(week, id);
+    """,
+    6: """
+    CREATE TABLE readings (
+        digest TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, data BLOB NOT NULL
+    );
+    CREATE INDEX readings_fingerprint ON readings(fingerprint);
     """,
 }
 
@@ -189,6 +195,23 @@ class Store:
         for url in sorted(set(filter(None, canonical_urls))):
             found += [_item(r) for r in self.db.execute("SELECT * FROM items WHERE canonical_url = ? ORDER BY date, key", (url,))]
         return found
+
+    # -- readings: how folding read each report, kept so that a week is read once ---------------
+
+    def readings(self, digests: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(digests), 500):
+            chunk = digests[start:start + 500]
+            found.update(self.db.execute(f"SELECT digest, data FROM readings WHERE digest IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def keep_readings(self, fingerprint: str, readings: dict[str, bytes]) -> None:
+        """Keeps new readings, and drops those made with another fingerprint (older code or another
+        glossary): no run will ask for them again."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM readings WHERE fingerprint != ?", (fingerprint,))
+            db.executemany("INSERT OR REPLACE INTO readings (digest, fingerprint, data) VALUES (?, ?, ?)",
+                           [(key, fingerprint, data) for key, data in readings.items()])
 
     def first_seen_links(self, links: list[tuple[str, str, datetime]]) -> dict[tuple[str, str], datetime]:
         """The date each (file, link) of an editor's link list had when it was first read: a link with

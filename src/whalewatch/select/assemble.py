@@ -13,6 +13,7 @@ import multiprocessing as mp
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..config import Config
@@ -21,11 +22,12 @@ from ..model import Coverage, Issue, Item, Note, SectionBlock, Story, StoryNote
 from ..sanitize import one_line, without_images
 from ..urls import canonical_url, clean_url
 from ..weeks import Week
-from .fold import MAX_GAP, WeekReading, apply_decisions, fold_explained, match_clusters
+from .fold import MAX_GAP, WeekReading, apply_decisions, fold_explained, match_clusters, read_reports, reading_keys
 from .lexicon import Lexicon
 from .parallel import may_fork
 from .place import Placer, Report
 from .rank import score
+from .readings import Readings, fingerprint
 from .text import has_cjk
 
 EXCERPT_WORDS = 70
@@ -60,7 +62,10 @@ def notes_in_week(notes: list[Note], week: Week, tz: ZoneInfo) -> list[Note]:
 
 
 def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[Note],
-                   history: History | None = None, first_week: Week | None = None) -> Selection:
+                   history: History | None = None, first_week: Week | None = None,
+                   readings: Readings | None = None) -> Selection:
+    """``readings``: the reports' readings an earlier run kept (``kept_readings``); the ones this
+    run makes are added to it, for the caller to keep."""
     tz = ZoneInfo(config.briefing.timezone)
     start, end = week.window(tz)
     first_week = first_week or Week.parse(config.briefing.first_week)
@@ -90,7 +95,7 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     placer = Placer(config, lexicon_for(config))
     ahead = _PlacingAhead(placer, items, feeds)
     try:
-        folded = fold_explained(_unique(items), lexicon=lexicon_for(config))
+        folded = fold_explained(_unique(items), lexicon=lexicon_for(config), readings=readings)
     except BaseException:
         ahead.cancel()
         raise
@@ -225,6 +230,19 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
 
 
 _LEXICONS: dict[str, Lexicon] = {}
+
+
+def kept_readings(config: Config, items: list[Item], look_up: Callable[[list[str]], dict[str, bytes]]) -> Readings:
+    """The readings earlier runs kept for these items, found by ``look_up`` (the store's)."""
+    readings = Readings(fingerprint(lexicon_for(config)))
+    readings.kept = look_up(reading_keys(items, readings.fingerprint))
+    return readings
+
+
+def read_ahead(config: Config, items: list[Item], readings: Readings) -> None:
+    """Reads the items no run has read yet, into ``readings.made``: a scheduler's fetch does this
+    so that the week's build finds its reports already read."""
+    read_reports(items, lexicon_for(config), readings)
 
 
 def lexicon_for(config: Config) -> Lexicon:

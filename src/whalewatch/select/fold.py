@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache, partial
 from typing import Callable, Iterable, TypeVar
 from itertools import accumulate, chain
@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from ..model import Item
 from .lexicon import STOPWORDS, Lexicon, capital_table, gloss_strength, places, stem, synonym_table, synonyms
 from .parallel import in_two_halves, may_fork
+from .readings import Readings, digest, pack, unpack
 from .text import EDITIONS, Reading, acronyms, essay_shaped, foreign_names, headline_context, lead_word, has_cjk, initialisms, instalments, model_ids, names, read, release_family, releases_in_order, numbered_apart, title_numbers
 
 MAX_GAP = timedelta(days=4)
@@ -159,13 +160,15 @@ def fold(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexi
     return fold_explained(items, thresholds, lexicon).clusters
 
 
-def fold_explained(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexicon | None = None) -> FoldResult:
+def fold_explained(items: list[Item], thresholds: Thresholds = Thresholds(), lexicon: Lexicon | None = None,
+                   readings: Readings | None = None) -> FoldResult:
+    """``readings``, when given, are the readings kept from earlier runs; those made here are added to it."""
     items = sorted(items, key=lambda i: (i.date, i.key))
     uf = _UnionFind(len(items))
     why: dict[int, list[Callable[[], str]]] = defaultdict(list)
     _join_equal(uf, [i.canonical_url for i in items], why, "the same address")
     _join_equal(uf, _syndication_guids(items), why, "the same GUID")
-    week = _join_similar(uf, items, thresholds, lexicon or Lexicon(), why)
+    week = _join_similar(uf, items, thresholds, lexicon or Lexicon(), why, readings)
     groups: dict[int, list[Item]] = defaultdict(list)
     joins: dict[int, list[Callable[[], str]]] = defaultdict(list)
     for index, item in enumerate(items):
@@ -309,15 +312,69 @@ T = TypeVar("T")
 PARALLEL_FROM = 4000         # a week this large reads its items, and scores its pairs, in two processes
 
 
-def _all_features(items: list[Item], lexicon: Lexicon) -> list[_Features]:
-    """Reading the items is most of folding's time in a large week; it is split across the cores
-    when the process may fork safely (no other threads, as in build and the scheduler's jobs)."""
+def _all_features(items: list[Item], lexicon: Lexicon, readings: Readings | None = None) -> list[_Features]:
+    """Reading the items is most of folding's time in a large week. Readings kept from an earlier
+    run are used as they are; the rest are read, split across the cores when the process may fork
+    safely (no other threads, as in build and the scheduler's jobs), and noted to be kept."""
+    if readings is None:
+        return _read_items(items, lexicon)
+    keys = reading_keys(items, readings.fingerprint)
+    found = [_unpacked(readings.kept[key]) if key in readings.kept else None for key in keys]
+    missing = [index for index, reading in enumerate(found) if reading is None]
+    readings.kept = {}                          # decoded: the bytes are not needed again
+    for index, blob in zip(missing, _read_items_packed([items[i] for i in missing], lexicon)):
+        readings.made[keys[index]] = blob
+        found[index] = _unpacked(blob)
+    return found    # type: ignore[return-value]   # every gap is filled above
+
+
+def reading_keys(items: list[Item], fingerprint: str) -> list[str]:
+    """The digests the items' readings are kept under (``readings.digest``)."""
+    return [digest(item, _SUMMARY_CHARS, fingerprint) for item in items]
+
+
+def read_reports(items: list[Item], lexicon: Lexicon, readings: Readings) -> None:
+    """Reads the items whose readings are not kept yet, into ``readings.made``; weighs nothing."""
+    _all_features(items, lexicon, readings)
+
+
+def _read_items(items: list[Item], lexicon: Lexicon) -> list[_Features]:
     def read_range(start: int, end: int) -> list[_Features]:
         return [_features(i, lexicon) for i in items[start:end]]
 
     if len(items) >= PARALLEL_FROM:
         lexicon.segmenter                       # built once, before the fork, and shared (a small week builds it only for Chinese)
     return _two_cores_if_large(read_range, len(items), len(items))
+
+
+def _read_items_packed(items: list[Item], lexicon: Lexicon) -> list[bytes]:
+    """Readings as they are kept. Packed where they are read (in a worker, in a large week): the
+    bytes are what travels back, and this process unpacks them as it does kept ones."""
+    def read_range(start: int, end: int) -> list[bytes]:
+        return [_packed(_features(i, lexicon)) for i in items[start:end]]
+
+    if len(items) >= PARALLEL_FROM:
+        lexicon.segmenter
+    return _two_cores_if_large(read_range, len(items), len(items))
+
+
+_FIELDS = tuple(f.name for f in fields(_Features))
+
+
+def _packed(features: _Features) -> bytes:
+    """A reading as it is kept: taken before the week weighs it, so it holds only what the report says."""
+    return pack(tuple(getattr(features, name) for name in _FIELDS))
+
+
+def _unpacked(blob: bytes) -> _Features | None:
+    values = unpack(blob, len(_FIELDS))
+    if values is None:
+        return None
+    features = _Features(*values)
+    for name in _SETS:
+        if not getattr(features, name):
+            setattr(features, name, _NONE)
+    return features
 
 
 def _scores(pairs: list[tuple[int, int]], items: list[Item], features: list[_Features]) -> list[float]:
@@ -339,8 +396,8 @@ def _two_cores_if_large(work: Callable[[int, int], list[T]], count: int, week: i
 
 
 def _join_similar(uf: _UnionFind, items: list[Item], thresholds: Thresholds, lexicon: Lexicon,
-                  why: dict[int, list[Callable[[], str]]]) -> WeekReading:
-    features = _all_features(items, lexicon)
+                  why: dict[int, list[Callable[[], str]]], readings: Readings | None) -> WeekReading:
+    features = _all_features(items, lexicon, readings)
     counts = _weigh_week(items, features)
     _drop_framing_names(items, features)
     week = WeekReading({item.key: n for n, item in enumerate(items)}, features, counts)

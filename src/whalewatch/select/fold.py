@@ -319,12 +319,13 @@ def _all_features(items: list[Item], lexicon: Lexicon, readings: Readings | None
     if readings is None:
         return _read_items(items, lexicon)
     keys = reading_keys(items, readings.fingerprint)
-    found = [_unpacked(readings.kept[key]) if key in readings.kept else None for key in keys]
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    found = [_unpacked(readings.kept[key], shared) if key in readings.kept else None for key in keys]
     missing = [index for index, reading in enumerate(found) if reading is None]
     readings.kept = {}                          # decoded: the bytes are not needed again
     for index, blob in zip(missing, _read_items_packed([items[i] for i in missing], lexicon)):
         readings.made[keys[index]] = blob
-        found[index] = _unpacked(blob)
+        found[index] = _unpacked(blob, shared)
     return found    # type: ignore[return-value]   # every gap is filled above
 
 
@@ -366,7 +367,9 @@ def _packed(features: _Features) -> bytes:
     return pack(tuple(getattr(features, name) for name in _FIELDS))
 
 
-def _unpacked(blob: bytes) -> _Features | None:
+def _unpacked(blob: bytes, shared: dict[frozenset[str], frozenset[str]] | None = None) -> _Features | None:
+    """A kept reading. ``shared``: the meanings already unpacked this run, so that a gloss many
+    reports have (英伟达's) is one set, as it is when the dictionary hands it out."""
     values = unpack(blob, len(_FIELDS))
     if values is None:
         return None
@@ -374,6 +377,10 @@ def _unpacked(blob: bytes) -> _Features | None:
     for name in _SETS:
         if not getattr(features, name):
             setattr(features, name, _NONE)
+    if shared is not None:
+        for meanings in (features.glosses, features.sounds or {}):
+            for word, meaning in meanings.items():
+                meanings[word] = shared.setdefault(meaning, meaning)
     return features
 
 

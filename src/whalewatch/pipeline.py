@@ -101,9 +101,7 @@ def edition_notes(edition: Edition, store: Store | None = None, now: datetime | 
 def _collector_paused() -> Iterator[None]:
     """Reading and merging a large week makes hundreds of thousands of small objects, none of them
     garbage until the week is done; Python's cycle collector would walk them all again and again
-    (a fifth of a 20,000-item build). It runs once, afterwards, so that what the week's reading
-    leaves in cycles is freed before rendering needs the memory (the PDF's layout is the build's
-    other large allocation)."""
+    (a fifth of a 20,000-item build). It runs once, afterwards."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -111,7 +109,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-            gc.collect()
 
 
 def make_issue(edition: Edition, week: Week, now: datetime | None = None,

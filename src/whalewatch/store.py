@@ -199,11 +199,7 @@ class Store:
     # -- readings: how folding read each report, kept so that a week is read once ---------------
 
     def readings(self, digests: list[str]) -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        for start in range(0, len(digests), 500):
-            chunk = digests[start:start + 500]
-            found.update(self.db.execute(f"SELECT digest, data FROM readings WHERE digest IN ({','.join('?' * len(chunk))})", chunk))
-        return found
+        return _pairs_in(self.db, "SELECT digest, data FROM readings WHERE digest IN", digests)
 
     def keep_readings(self, fingerprint: str, readings: dict[str, bytes]) -> None:
         """Keeps new readings, and drops those made with another fingerprint (older code or another
@@ -412,11 +408,16 @@ def _tags_json(tags: list[str]) -> str:
 
 
 def _stored_addresses(db: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+    return _pairs_in(db, "SELECT key, canonical_url FROM items WHERE key IN", keys)
+
+
+def _pairs_in(db: sqlite3.Connection, query: str, keys: list[str]) -> dict:
+    """``query`` (two columns, ending in ``IN``) for each of ``keys``, as a dict: in chunks of 500,
+    below SQLite's limit on a statement's parameters."""
+    found: dict = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        rows = db.execute(f"SELECT key, canonical_url FROM items WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-        found.update(rows)
+        found.update(db.execute(f"{query} ({','.join('?' * len(chunk))})", chunk))
     return found
 
 

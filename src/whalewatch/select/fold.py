@@ -323,7 +323,7 @@ def _all_features(items: list[Item], lexicon: Lexicon, readings: Readings | None
     found = [_unpacked(readings.kept[key], shared) if key in readings.kept else None for key in keys]
     missing = [index for index, reading in enumerate(found) if reading is None]
     readings.kept = {}                          # decoded: the bytes are not needed again
-    for index, blob in zip(missing, _read_items_packed([items[i] for i in missing], lexicon)):
+    for index, blob in zip(missing, _read_items([items[i] for i in missing], lexicon, _packed)):
         readings.made[keys[index]] = blob
         found[index] = _unpacked(blob, shared)
     return found    # type: ignore[return-value]   # every gap is filled above
@@ -339,23 +339,14 @@ def read_reports(items: list[Item], lexicon: Lexicon, readings: Readings) -> Non
     _all_features(items, lexicon, readings)
 
 
-def _read_items(items: list[Item], lexicon: Lexicon) -> list[_Features]:
-    def read_range(start: int, end: int) -> list[_Features]:
-        return [_features(i, lexicon) for i in items[start:end]]
+def _read_items(items: list[Item], lexicon: Lexicon, then: Callable[[_Features], T] = lambda f: f) -> list[T]:
+    """Each item's reading, made into ``then``'s result where it is read: a kept reading is packed
+    in the worker that read it (in a large week), so the bytes are what travel back."""
+    def read_range(start: int, end: int) -> list[T]:
+        return [then(_features(i, lexicon)) for i in items[start:end]]
 
     if len(items) >= PARALLEL_FROM:
         lexicon.segmenter                       # built once, before the fork, and shared (a small week builds it only for Chinese)
-    return _two_cores_if_large(read_range, len(items), len(items))
-
-
-def _read_items_packed(items: list[Item], lexicon: Lexicon) -> list[bytes]:
-    """Readings as they are kept. Packed where they are read (in a worker, in a large week): the
-    bytes are what travels back, and this process unpacks them as it does kept ones."""
-    def read_range(start: int, end: int) -> list[bytes]:
-        return [_packed(_features(i, lexicon)) for i in items[start:end]]
-
-    if len(items) >= PARALLEL_FROM:
-        lexicon.segmenter
     return _two_cores_if_large(read_range, len(items), len(items))
 
 

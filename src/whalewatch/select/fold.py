@@ -335,8 +335,10 @@ def reading_keys(items: list[Item], fingerprint: str) -> list[str]:
 
 
 def read_reports(items: list[Item], lexicon: Lexicon, readings: Readings) -> None:
-    """Reads the items whose readings are not kept yet, into ``readings.made``; weighs nothing."""
-    _all_features(items, lexicon, readings)
+    """Reads the items whose readings are not kept yet, into ``readings.made``; weighs nothing, and
+    leaves the kept ones packed (nothing here compares reports)."""
+    missing = {key: item for key, item in zip(reading_keys(items, readings.fingerprint), items) if key not in readings.kept}
+    readings.made.update(zip(missing, _read_items(list(missing.values()), lexicon, _packed)))
 
 
 def _read_items(items: list[Item], lexicon: Lexicon, then: Callable[[_Features], T] = lambda f: f) -> list[T]:

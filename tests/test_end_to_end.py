@@ -160,7 +160,7 @@ def test_opml_import_keeps_comments_and_export_round_trips(tmp_path):
 
 
 @pytest.mark.parametrize("command", [[], ["fetch"], ["build"], ["check"], ["init"], ["feeds", "import"], ["feeds", "export"],
-                                     ["templates", "list"], ["templates", "copy"], ["explain"]])
+                                     ["templates", "list"], ["templates", "copy"], ["explain"], ["glossary"]])
 def test_every_command_has_help(command):
     result = run_cli(*command, "--help")
     assert "Usage:" in result.stdout
@@ -178,3 +178,21 @@ def test_stories_left_out_by_a_section_cap_are_counted_in_the_build_warnings(fet
     fetched_sample.write_text(fetched_sample.read_text().replace("  max_per_section: 8\n", "  max_per_section: 1\n", 1))
     result = run_cli("--config", str(fetched_sample), "build", "--week", "2025-W05", "--no-pdf")
     assert re.search(r"section '\w+' \(cap 1\): warning: \d+ more stor(y|ies) left out by the cap", result.stderr), result.stderr
+
+
+def test_glossary_lists_the_weeks_chinese_names_no_entry_reads_until_the_editor_adds_them(feed_server, tmp_path):
+    """A fetched week's headlines name Qualcomm as 高通 (read as a person's name, 'Gao Tong') and
+    Enflame as 燧原 (read as nothing); the premier 李强 is left out, as an English report of the week
+    writes 'Li Qiang'. Once the glossary lists 高通 it is no longer named."""
+    feed = f'  - {{name: 中文样例, url: "{feed_server.url("chinese-names.xml")}", language: zh}}'
+    config = write_edition(tmp_path / "ed", f"briefing: {{title: T, timezone: Asia/Shanghai, first_week: 2025-W01}}\n"
+                                            f"{MINIMAL_SECTIONS}\nfeeds:\n{feed}\n")
+    run_cli("--config", str(config), "fetch")
+    listed = run_cli("--config", str(config), "glossary", "--week", "2025-W41").stdout
+    rows = {line.split("│")[1].strip(): line for line in listed.splitlines() if line.count("│") > 3}
+    assert "gao, tong" in rows["高通"] and " 2 " in rows["高通"] and "not at all" in rows["燧原"]
+    assert "李强" not in rows and "glossary:" in listed
+    config.write_text(config.read_text(encoding="utf-8") + "glossary:\n  Qualcomm: [高通]\n", encoding="utf-8")
+    again = run_cli("--config", str(config), "glossary", "--week", "2025-W41").stdout
+    assert "燧原" in again and "高通" not in again
+    assert "every name" in run_cli("--config", str(config), "glossary", "--week", "2025-W30").stdout

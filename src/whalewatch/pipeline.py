@@ -25,7 +25,8 @@ from .render.outputs import RenderSettings, Renderer
 from .render.write import clean_leftovers, write_folder_atomic
 from .reporter import Reporter
 from .select import History, assemble_issue
-from .select.assemble import kept_readings, notes_in_week, read_ahead
+from .select.assemble import kept_readings, lexicon_for, notes_in_week, read_ahead
+from .select.unread import UnreadName, unread_names
 from .sources.notes import NotesRead, read_notes
 from .render.pages import link_stories, pages_of, write_pages
 from .store import Store
@@ -155,6 +156,16 @@ def read_week_ahead(edition: Edition, week: Week) -> int:
         if readings.made:
             store.keep_readings(readings.fingerprint, readings.made)
     return len(readings.made)
+
+
+def unread_names_of(edition: Edition, week: Week) -> list[UnreadName]:
+    """The names in the week's Chinese headlines that folding cannot read in English, for
+    ``whalewatch glossary``; nothing is written."""
+    if not edition.store_path.exists():
+        return []
+    with Store(edition.store_path) as store:
+        items = store.items_between(*week.window(edition.tz))
+    return unread_names(items, lexicon_for(edition.config))
 
 
 def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: bool = True,

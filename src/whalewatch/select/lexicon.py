@@ -438,7 +438,11 @@ class Lexicon:
     def unlisted_name(self, word: Word) -> bool:
         """A name (or a word the segmenter could not read) that neither the glossary nor the
         dictionary lists: most often a foreign name written for its sound."""
-        return word.name_like and word.text not in self._chinese_terms and not _glossed(word.text)
+        return word.name_like and not self.listed(word.text)
+
+    def listed(self, text: str) -> bool:
+        """Whether the glossary or the dictionary has an entry for the word (Simplified)."""
+        return text in self._chinese_terms or bool(_glossed(text))
 
     def glosses(self, word: str, tag: str = "") -> frozenset[str]:
         """What the glossary or the dictionary says the word means; a person's name the dictionary

@@ -58,3 +58,34 @@ def test_a_week_is_read_once_by_the_scheduler_and_not_again_by_its_builds(fetche
     assert not [i.title for i in read_by_build if start <= i.date < end], "the build read a report the scheduler had read"
     shown = lambda issue: [(s.id, s.section, [c.url for c in s.also]) for s in issue.top + [s for b in issue.sections for s in b.stories]]
     assert shown(again) == shown(unread)
+
+
+def test_a_large_week_is_merged_in_a_child_process_and_comes_out_the_same(fetched_sample, monkeypatch):
+    """A week of PARALLEL_FROM reports or more is selected and merged in a forked child, whose
+    memory goes back to the system before rendering; the issue is the one this process would make,
+    and a child that fails leaves the work to this process."""
+    import os
+
+    from whalewatch import pipeline
+    from whalewatch.config import load_edition
+    from whalewatch.select.parallel import may_fork
+    from whalewatch.weeks import Week
+
+    assert may_fork(), "this test needs a process that may fork (no other threads, two cores)"
+    edition, week, parent = load_edition(fetched_sample), Week.parse("2025-W05"), os.getpid()
+    here, problems_here, dropped_here = pipeline.make_issue(edition, week)
+
+    made = pipeline._make_issue
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10)     # the sample week counts as large
+    monkeypatch.setattr(pipeline, "_make_issue", lambda *a: (*made(*a)[:2], [f"made by {os.getpid()}"]))
+    issue, problems, dropped = pipeline.make_issue(edition, week)
+    assert dropped != [f"made by {parent}"] and dropped[0].startswith("made by ")
+    assert issue == here and problems == problems_here
+
+    def fails_in_the_child(*args):  # noqa: ANN002, ANN202
+        if os.getpid() != parent:
+            raise MemoryError("the child ran out")
+        return made(*args)
+
+    monkeypatch.setattr(pipeline, "_make_issue", fails_in_the_child)
+    assert pipeline.make_issue(edition, week) == (here, problems_here, dropped_here)

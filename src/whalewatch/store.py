@@ -190,6 +190,9 @@ class Store:
         ).fetchall()
         return [_item(r) for r in rows]
 
+    def count_between(self, start: datetime, end: datetime) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM items WHERE date >= ? AND date < ?", (_iso(start), _iso(end))).fetchone()[0]
+
     def items_by_canonical(self, canonical_urls: list[str]) -> list[Item]:
         found: list[Item] = []
         for url in sorted(set(filter(None, canonical_urls))):

@@ -39,3 +39,44 @@ def in_two_halves(work: Callable[[int, int], list[T]], count: int) -> list[T]:
 def _run(bounds: tuple[int, int]) -> list:
     assert _WORK is not None
     return _WORK(*bounds)
+
+
+def in_a_child(work: Callable[[], T]) -> tuple[bool, T | None]:
+    """``work()`` in one forked process, its result sent back. Everything the work allocates goes
+    back to the system when the child exits, which memory a process frees never quite does (a
+    large week's reading stayed in the build and the PDF was laid out on top of it). Returns
+    (True, result), or (False, None) when the child could not start or did not finish, for the
+    caller to do the work itself: a failure that is the work's own then happens again there, with
+    its own message."""
+    context = mp.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_send_result, args=(work, sending))
+    try:
+        child.start()
+    except OSError:
+        return False, None
+    finally:
+        sending.close()
+    try:
+        return receiving.recv()
+    except (EOFError, OSError):
+        return False, None
+    except BaseException:
+        child.terminate()
+        raise
+    finally:
+        receiving.close()
+        child.join()
+
+
+def _send_result(work: Callable[[], T], sending) -> None:  # noqa: ANN001 - a Connection
+    try:
+        result: tuple[bool, T | None] = (True, work())
+    except BaseException:  # noqa: BLE001 - the parent does the work again and meets the failure itself
+        result = (False, None)
+    try:
+        sending.send(result)
+    except Exception:  # noqa: BLE001 - a result that cannot travel: the parent does the work
+        sending.send((False, None))
+    finally:
+        sending.close()

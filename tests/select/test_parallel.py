@@ -1,0 +1,21 @@
+"""Work done in a forked child: its result comes back, and any way it can fail leaves the work to the caller."""
+
+from __future__ import annotations
+
+import os
+
+from whalewatch.select.parallel import in_a_child
+
+
+def test_the_childs_result_comes_back_and_the_work_ran_in_another_process():
+    done, (pid, total) = in_a_child(lambda: (os.getpid(), sum(range(1000))))
+    assert done and total == 499500 and pid != os.getpid()
+
+
+def test_a_failure_of_the_work_or_of_its_result_or_of_the_child_is_left_to_the_caller():
+    def raises() -> None:
+        raise ValueError("the caller meets this itself")
+
+    assert in_a_child(raises) == (False, None)
+    assert in_a_child(lambda: (lambda: "a function cannot be sent back")) == (False, None)
+    assert in_a_child(lambda: os._exit(3)) == (False, None)

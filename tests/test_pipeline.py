@@ -89,3 +89,24 @@ def test_a_large_week_is_merged_in_a_child_process_and_comes_out_the_same(fetche
 
     monkeypatch.setattr(pipeline, "_make_issue", fails_in_the_child)
     assert pipeline.make_issue(edition, week) == (here, problems_here, dropped_here)
+
+
+def test_a_large_weeks_build_readies_the_pdf_while_the_child_merges_the_week(fetched_sample, monkeypatch):
+    """WeasyPrint's first document in a process loads its fonts and stylesheet; the build lays out a
+    small page meanwhile, which never reaches the issue or its problems."""
+    from whalewatch import pipeline
+    from whalewatch.config import load_edition
+    from whalewatch.render import pdf as pdf_module
+    from whalewatch.weeks import Week
+
+    edition, week = load_edition(fetched_sample), Week.parse("2025-W05")
+    plain = pipeline.build(edition, week, write=False)
+    readied, ready = [], pipeline._ready_the_pdf
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(pipeline, "_ready_the_pdf", lambda *a: readied.append((ready(*a), pdf_module._font_config.cache_info().misses)))
+    pdf_module._font_config.cache_clear()
+    report = pipeline.build(edition, week, write=False)
+    assert readied == [(None, 1)], "the fonts were loaded while the week was merged"
+    assert pdf_module._font_config.cache_info().misses == 1, "and not again for the issue's PDF"
+    assert report.files["briefing.pdf"].startswith(b"%PDF") and report.problems == plain.problems
+    assert "Ready" not in report.files["briefing.md"].decode() and "准备" not in report.files["index.html"].decode()

@@ -19,3 +19,9 @@ def test_a_failure_of_the_work_or_of_its_result_or_of_the_child_is_left_to_the_c
     assert in_a_child(raises) == (False, None)
     assert in_a_child(lambda: (lambda: "a function cannot be sent back")) == (False, None)
     assert in_a_child(lambda: os._exit(3)) == (False, None)
+
+
+def test_what_the_caller_does_meanwhile_runs_here_while_the_child_works():
+    here = []
+    done, pid = in_a_child(os.getpid, meanwhile=lambda: here.append(os.getpid()))
+    assert done and here == [os.getpid()] and pid != os.getpid()

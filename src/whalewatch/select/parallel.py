@@ -41,13 +41,13 @@ def _run(bounds: tuple[int, int]) -> list:
     return _WORK(*bounds)
 
 
-def in_a_child(work: Callable[[], T]) -> tuple[bool, T | None]:
+def in_a_child(work: Callable[[], T], meanwhile: Callable[[], object] | None = None) -> tuple[bool, T | None]:
     """``work()`` in one forked process, its result sent back. Everything the work allocates goes
     back to the system when the child exits, which memory a process frees never quite does (a
     large week's reading stayed in the build and the PDF was laid out on top of it). Returns
     (True, result), or (False, None) when the child could not start or did not finish, for the
     caller to do the work itself: a failure that is the work's own then happens again there, with
-    its own message."""
+    its own message. ``meanwhile`` is done here while the child works."""
     context = mp.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_send_result, args=(work, sending))
@@ -58,6 +58,8 @@ def in_a_child(work: Callable[[], T]) -> tuple[bool, T | None]:
     finally:
         sending.close()
     try:
+        if meanwhile is not None:
+            meanwhile()
         return receiving.recv()
     except (EOFError, OSError):
         return False, None

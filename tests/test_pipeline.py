@@ -60,53 +60,25 @@ def test_a_week_is_read_once_by_the_scheduler_and_not_again_by_its_builds(fetche
     assert shown(again) == shown(unread)
 
 
-def test_a_large_week_is_merged_in_a_child_process_and_comes_out_the_same(fetched_sample, monkeypatch):
-    """A week of PARALLEL_FROM reports or more is selected and merged in a forked child, whose
-    memory goes back to the system before rendering; the issue is the one this process would make,
-    and a child that fails leaves the work to this process."""
-    import os
+def test_a_large_week_is_merged_in_a_child_process_and_the_pdf_readied_meanwhile(fetched_sample):
+    """A week of PARALLEL_FROM reports or more is selected and merged in a forked child, whose memory
+    goes back to the system before rendering: the issue is the one this process would make, and a
+    child that fails leaves the work to this process. Meanwhile the build lays out a small page, so
+    WeasyPrint's fonts are loaded once, before the issue's PDF, and the page reaches no output.
+    Run in a fresh process: this one may have other threads, and then nothing forks."""
+    import json
+    import subprocess
+    import sys
 
-    from whalewatch import pipeline
-    from whalewatch.config import load_edition
-    from whalewatch.select.parallel import may_fork
-    from whalewatch.weeks import Week
+    from tests.conftest import ROOT
 
-    assert may_fork(), "this test needs a process that may fork (no other threads, two cores)"
-    edition, week, parent = load_edition(fetched_sample), Week.parse("2025-W05"), os.getpid()
-    here, problems_here, dropped_here = pipeline.make_issue(edition, week)
-
-    made = pipeline._make_issue
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10)     # the sample week counts as large
-    monkeypatch.setattr(pipeline, "_make_issue", lambda *a: (*made(*a)[:2], [f"made by {os.getpid()}"]))
-    issue, problems, dropped = pipeline.make_issue(edition, week)
-    assert dropped != [f"made by {parent}"] and dropped[0].startswith("made by ")
-    assert issue == here and problems == problems_here
-
-    def fails_in_the_child(*args):  # noqa: ANN002, ANN202
-        if os.getpid() != parent:
-            raise MemoryError("the child ran out")
-        return made(*args)
-
-    monkeypatch.setattr(pipeline, "_make_issue", fails_in_the_child)
-    assert pipeline.make_issue(edition, week) == (here, problems_here, dropped_here)
-
-
-def test_a_large_weeks_build_readies_the_pdf_while_the_child_merges_the_week(fetched_sample, monkeypatch):
-    """WeasyPrint's first document in a process loads its fonts and stylesheet; the build lays out a
-    small page meanwhile, which never reaches the issue or its problems."""
-    from whalewatch import pipeline
-    from whalewatch.config import load_edition
-    from whalewatch.render import pdf as pdf_module
-    from whalewatch.weeks import Week
-
-    edition, week = load_edition(fetched_sample), Week.parse("2025-W05")
-    plain = pipeline.build(edition, week, write=False)
-    readied, ready = [], pipeline._ready_the_pdf
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(pipeline, "_ready_the_pdf", lambda *a: readied.append((ready(*a), pdf_module._font_config.cache_info().misses)))
-    pdf_module._font_config.cache_clear()
-    report = pipeline.build(edition, week, write=False)
-    assert readied == [(None, 1)], "the fonts were loaded while the week was merged"
-    assert pdf_module._font_config.cache_info().misses == 1, "and not again for the issue's PDF"
-    assert report.files["briefing.pdf"].startswith(b"%PDF") and report.problems == plain.problems
-    assert "Ready" not in report.files["briefing.md"].decode() and "准备" not in report.files["index.html"].decode()
+    run = subprocess.run([sys.executable, "-m", "tests.support.large_week", str(fetched_sample)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.splitlines()[-1])
+    assert seen["may_fork"], "the machine must have two cores for this test"
+    assert seen["made_by_a_child"] and seen["same_issue"] and seen["same_after_a_failed_child"]
+    assert seen["readied"] == [[None, 1]] and seen["font_configs"] == 1, "fonts loaded while merging, and only then"
+    assert seen["pdf"] == "%PDF" and not seen["warm_up_in_outputs"]
+    problems_of_the_pdf = [p for p in seen["problems"] if "briefing.pdf" in p]
+    assert [p for p in seen["problems"] if p not in problems_of_the_pdf] == seen["problems_in_process"]

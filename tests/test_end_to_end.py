@@ -191,7 +191,8 @@ def test_glossary_lists_the_weeks_chinese_names_no_entry_reads_until_the_editor_
     listed = run_cli("--config", str(config), "glossary", "--week", "2025-W41").stdout
     rows = {line.split("│")[1].strip(): line for line in listed.splitlines() if line.count("│") > 3}
     assert "gao, tong" in rows["高通"] and " 2 " in rows["高通"] and "not at all" in rows["燧原"]
-    assert "李强" not in rows and "glossary:" in listed
+    assert "Qualcomm" in rows["高通"] and "Autotalks" not in rows["高通"].split("│")[4], "the English report's name, offered"
+    assert "李强" not in rows and "glossary:\n    Qualcomm: [高通]" in listed
     config.write_text(config.read_text(encoding="utf-8") + "glossary:\n  Qualcomm: [高通]\n", encoding="utf-8")
     again = run_cli("--config", str(config), "glossary", "--week", "2025-W41").stdout
     assert "燧原" in again and "高通" not in again

@@ -30,7 +30,7 @@ from .select import History, assemble_issue
 from .select.assemble import kept_readings, lexicon_for, notes_in_week, read_ahead
 from .select.fold import PARALLEL_FROM
 from .select.parallel import in_a_child, may_fork
-from .select.unread import UnreadName, unread_names
+from .select.unread import UnreadName, unread_names_in_week
 from .sources.notes import NotesRead, read_notes
 from .render.pages import link_stories, pages_of, write_pages
 from .store import Store
@@ -183,7 +183,9 @@ def unread_names_of(edition: Edition, week: Week) -> list[UnreadName]:
         return []
     with Store(edition.store_path) as store:
         items = store.items_between(*week.window(edition.tz))
-    return unread_names(items, lexicon_for(edition.config))
+        readings = kept_readings(edition.config, items, store.readings)
+    with _collector_paused():
+        return unread_names_in_week(items, lexicon_for(edition.config), readings)
 
 
 def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: bool = True,

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from whalewatch.model import Item
 from whalewatch.select.lexicon import Lexicon
-from whalewatch.select.unread import unread_names
+from whalewatch.select.unread import unread_names, unread_names_in_week
 
 T0 = datetime(2025, 10, 10, tzinfo=timezone.utc)
 
@@ -43,3 +43,14 @@ def test_a_name_met_by_its_sound_or_listed_in_the_glossary_is_left_out():
     names = {n.text for n in unread_names([*WEEK, english], Lexicon({"Qualcomm": ["高通"], "StepFun": ["阶跃星辰"]}))}
     assert "高通" not in names and "阶跃" not in names and "李强" not in names
     assert "燧原" in names
+
+
+def test_the_english_of_an_unread_name_is_what_english_reports_of_its_story_name_and_it_does_not():
+    """The fold puts the regulator's notice with an English report through the words they share
+    (the regulator, Autotalks, the investigation); the English headline's names that the Chinese
+    headlines never meet are offered: Qualcomm, not Autotalks, which the Chinese writes itself."""
+    english = report("reuters", "China's market regulator opens an investigation into Qualcomm over its Autotalks purchase")
+    english.summary_text = "The State Administration for Market Regulation said Qualcomm had not declared the deal."
+    names = {n.text: n for n in unread_names_in_week([*WEEK, english], Lexicon({}))}
+    assert names["高通"].english == ["Qualcomm"]
+    assert names["燧原"].english == []                 # no English report of its story

@@ -29,12 +29,13 @@ def glossary_command(ctx: Context, week: str | None, latest: bool, draft: bool, 
         return
     shown = names if show_all else names[:30]
     table = Table(title=f"{target}: names folding cannot read in English")
-    for column in ("name", "reports", "read", "e.g."):
+    for column in ("name", "reports", "read", "English reports of the story name", "e.g."):
         table.add_column(column, justify="right" if column == "reports" else "left", overflow="fold")
     for name in shown:
-        table.add_row(name.text, str(name.reports), name.reading, escape(name.example[:80]))
+        table.add_row(name.text, str(name.reports), name.reading, escape(", ".join(name.english)), escape(name.example[:80]))
     out.print(table)
     more = f" ({len(names) - len(shown)} more: --all lists them)" if len(shown) < len(names) else ""
+    example = next((n for n in shown if n.english), shown[0])
     out.print(f"{len(names)} names{more}. Add the ones that name a company, a lab, a product or an agency under "
               f"glossary: in {display_path(edition.config_path)}, the English name first, e.g.\n"
-              f"  glossary:\n    The English name: [{names[0].text}]", highlight=False)
+              f"  glossary:\n    {example.english[0] if example.english else 'The English name'}: [{example.text}]", highlight=False)

@@ -61,7 +61,7 @@ def test_a_week_is_read_once_by_the_scheduler_and_not_again_by_its_builds(fetche
 
 
 def test_a_large_week_is_merged_in_a_child_process_and_the_pdf_readied_meanwhile(fetched_sample):
-    """A week of PARALLEL_FROM reports or more is selected and merged in a forked child, whose memory
+    """A week of CHILD_FROM reports or more is selected and merged in a forked child, whose memory
     goes back to the system before rendering: the issue is the one this process would make, and a
     child that fails leaves the work to this process. Meanwhile the build lays out a small page, so
     WeasyPrint's fonts are loaded once, before the issue's PDF, and the page reaches no output.

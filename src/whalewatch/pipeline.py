@@ -28,7 +28,6 @@ from .render.write import clean_leftovers, write_folder_atomic
 from .reporter import Reporter
 from .select import History, assemble_issue
 from .select.assemble import kept_readings, lexicon_for, notes_in_week, read_ahead
-from .select.fold import PARALLEL_FROM
 from .select.parallel import in_a_child, may_fork
 from .select.unread import UnreadName, unread_names_in_week
 from .sources.notes import NotesRead, read_notes
@@ -130,13 +129,18 @@ def make_issue(edition: Edition, week: Week, now: datetime | None = None, keep_r
         return _make_issue(edition, week, now, keep_readings)
 
 
+CHILD_FROM = 500     # a week of this many reports is selected and merged in a child process
+
+
 def _large_week(edition: Edition, week: Week) -> bool:
     """A week large enough to be merged in a child process of its own: its reading and merging,
-    hundreds of megabytes at 20,000 reports, are then given back before anything is rendered."""
+    hundreds of megabytes at 20,000 reports, are given back before anything is rendered, and the
+    build readies the PDF meanwhile (a 1,000-item week: 4.1 s and 343 MB in one process, 3.2 s and
+    264 MB this way). A smaller week gains little, and stays in this process."""
     if not edition.store_path.exists():
         return False
     with Store(edition.store_path) as store:
-        return store.count_between(*week.window(edition.tz)) >= PARALLEL_FROM
+        return store.count_between(*week.window(edition.tz)) >= CHILD_FROM
 
 
 def _make_issue(edition: Edition, week: Week, now: datetime | None,

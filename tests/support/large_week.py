@@ -19,7 +19,7 @@ def main(config: str) -> dict:
     edition, week, parent = load_edition(config), Week.parse("2025-W05"), os.getpid()
     here = pipeline.make_issue(edition, week)
     made = pipeline._make_issue
-    pipeline.PARALLEL_FROM = 10                              # the sample week counts as large
+    pipeline.CHILD_FROM = 10                                 # the sample week counts as large
     pipeline._make_issue = lambda *a: (*made(*a)[:2], [os.getpid()])
     child = pipeline.make_issue(edition, week)
 

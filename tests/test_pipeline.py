@@ -63,7 +63,8 @@ def test_a_week_is_read_once_by_the_scheduler_and_not_again_by_its_builds(fetche
 def test_a_large_week_is_merged_in_a_child_process_and_the_pdf_readied_meanwhile(fetched_sample):
     """A week of CHILD_FROM reports or more is selected and merged in a forked child, whose memory
     goes back to the system before rendering: the issue is the one this process would make, and a
-    child that fails leaves the work to this process. Meanwhile the build lays out a small page, so
+    child that fails leaves the work to this process; a process running other threads (the scheduler)
+    starts a fresh interpreter instead of forking. Meanwhile the build lays out a small page, so
     WeasyPrint's fonts are loaded once, before the issue's PDF, and the page reaches no output.
     Run in a fresh process: this one may have other threads, and then nothing forks."""
     import json
@@ -78,6 +79,7 @@ def test_a_large_week_is_merged_in_a_child_process_and_the_pdf_readied_meanwhile
     seen = json.loads(run.stdout.splitlines()[-1])
     assert seen["may_fork"], "the machine must have two cores for this test"
     assert seen["made_by_a_child"] and seen["same_issue"] and seen["same_after_a_failed_child"]
+    assert seen["fresh_when_threaded"], "a process running other threads hands the week to a fresh interpreter"
     assert seen["readied"] == [[None, 1]] and seen["font_configs"] == 1, "fonts loaded while merging, and only then"
     assert seen["pdf"] == "%PDF" and not seen["warm_up_in_outputs"]
     problems_of_the_pdf = [p for p in seen["problems"] if "briefing.pdf" in p]

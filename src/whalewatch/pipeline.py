@@ -122,8 +122,9 @@ def make_issue(edition: Edition, week: Week, now: datetime | None = None, keep_r
     explain write nothing). ``meanwhile``: what this process may do while a large week is merged
     in a child (the build readies the PDF renderer); it is not done otherwise."""
     with _collector_paused():
-        if _large_week(edition, week) and may_fork():
-            done, made = in_a_child(partial(_make_issue, edition, week, now, keep_readings), meanwhile)
+        if _large_week(edition, week):
+            done, made = in_a_child(partial(_make_issue, edition, week, now, keep_readings), meanwhile,
+                                    fresh=not may_fork())
             if done and made is not None:
                 return made
         return _make_issue(edition, week, now, keep_readings)
@@ -136,7 +137,9 @@ def _large_week(edition: Edition, week: Week) -> bool:
     """A week large enough to be merged in a child process of its own: its reading and merging,
     hundreds of megabytes at 20,000 reports, are given back before anything is rendered, and the
     build readies the PDF meanwhile (a 1,000-item week: 4.1 s and 343 MB in one process, 3.2 s and
-    264 MB this way). A smaller week gains little, and stays in this process."""
+    264 MB this way). A smaller week gains little, and stays in this process. From a process that
+    runs other threads (the scheduler's jobs, the preview) the child is a fresh interpreter, which
+    may then fork for the week's scoring as a build does, where the threaded process may not."""
     if not edition.store_path.exists():
         return False
     with Store(edition.store_path) as store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 
 from whalewatch.select.parallel import in_a_child
 
@@ -25,3 +26,14 @@ def test_what_the_caller_does_meanwhile_runs_here_while_the_child_works():
     here = []
     done, pid = in_a_child(os.getpid, meanwhile=lambda: here.append(os.getpid()))
     assert done and here == [os.getpid()] and pid != os.getpid()
+
+
+def test_a_fresh_interpreter_does_the_work_for_a_process_that_may_not_fork():
+    """What a threaded process (the scheduler, the preview) hands over: pickled work, run by
+    `python -m whalewatch.select.worker`, its result pickled back; every failure left to the caller."""
+    assert in_a_child(partial(sum, range(1000)), fresh=True) == (True, 499500)
+    done, pid = in_a_child(os.getpid, fresh=True)
+    assert done and pid != os.getpid()
+    assert in_a_child(partial(int, "not a number"), fresh=True) == (False, None)
+    assert in_a_child(lambda: "work that cannot be pickled", fresh=True) == (False, None)
+    assert in_a_child(partial(os._exit, 3), fresh=True) == (False, None)

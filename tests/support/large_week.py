@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 
 from whalewatch import pipeline
 from whalewatch.config import load_edition
@@ -32,6 +33,14 @@ def main(config: str) -> dict:
     after_failure = pipeline.make_issue(edition, week)
 
     pipeline._make_issue = made
+    chosen, choose = [], pipeline.in_a_child
+    pipeline.in_a_child = lambda work, meanwhile=None, fresh=False: chosen.append(fresh) or choose(work, meanwhile, fresh)
+    busy = threading.Event()
+    threading.Thread(target=busy.wait, daemon=True).start()          # as in the scheduler: now nothing may fork
+    threaded = pipeline.make_issue(edition, week)
+    busy.set()
+    pipeline.in_a_child = choose
+
     readied, ready = [], pipeline._ready_the_pdf
     pipeline._ready_the_pdf = lambda *a: readied.append((ready(*a), pdf_module._font_config.cache_info().misses))
     pdf_module._font_config.cache_clear()
@@ -41,6 +50,7 @@ def main(config: str) -> dict:
         "made_by_a_child": child[2][0] != parent,
         "same_issue": child[:2] == here[:2],
         "same_after_a_failed_child": after_failure == here,
+        "fresh_when_threaded": chosen == [True] and threaded == here,
         "readied": readied,
         "font_configs": pdf_module._font_config.cache_info().misses,
         "pdf": report.files["briefing.pdf"][:4].decode(),

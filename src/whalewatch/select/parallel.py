@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import pickle
+import subprocess
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, TypeVar
@@ -41,19 +44,27 @@ def _run(bounds: tuple[int, int]) -> list:
     return _WORK(*bounds)
 
 
-def in_a_child(work: Callable[[], T], meanwhile: Callable[[], object] | None = None) -> tuple[bool, T | None]:
-    """``work()`` in one forked process, its result sent back. Everything the work allocates goes
+def in_a_child(work: Callable[[], T], meanwhile: Callable[[], object] | None = None,
+               fresh: bool = False) -> tuple[bool, T | None]:
+    """``work()`` in one child process, its result sent back. Everything the work allocates goes
     back to the system when the child exits, which memory a process frees never quite does (a
     large week's reading stayed in the build and the PDF was laid out on top of it). Returns
     (True, result), or (False, None) when the child could not start or did not finish, for the
     caller to do the work itself: a failure that is the work's own then happens again there, with
-    its own message. ``meanwhile`` is done here while the child works."""
+    its own message. ``meanwhile`` is done here while the child works.
+
+    The child is forked, sharing what this process has loaded; or with ``fresh`` it is a new
+    interpreter (``work`` must then pickle), the safe way out of a process that runs other threads
+    (the scheduler's jobs, the preview), where a fork could inherit a lock some thread holds."""
+    if fresh:
+        return _in_a_fresh_interpreter(work, meanwhile)
     context = mp.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_send_result, args=(work, sending))
     try:
         child.start()
     except OSError:
+        receiving.close()
         return False, None
     finally:
         sending.close()
@@ -73,12 +84,60 @@ def in_a_child(work: Callable[[], T], meanwhile: Callable[[], object] | None = N
 
 def _send_result(work: Callable[[], T], sending) -> None:  # noqa: ANN001 - a Connection
     try:
-        result: tuple[bool, T | None] = (True, work())
-    except BaseException:  # noqa: BLE001 - the parent does the work again and meets the failure itself
-        result = (False, None)
-    try:
-        sending.send(result)
+        sending.send(_result_of(work))
     except Exception:  # noqa: BLE001 - a result that cannot travel: the parent does the work
         sending.send((False, None))
     finally:
         sending.close()
+
+
+def _result_of(work: Callable[[], T]) -> tuple[bool, T | None]:
+    try:
+        return True, work()
+    except BaseException:  # noqa: BLE001 - the parent does the work again and meets the failure itself
+        return False, None
+
+
+def _in_a_fresh_interpreter(work: Callable[[], T], meanwhile: Callable[[], object] | None) -> tuple[bool, T | None]:
+    """``python -m whalewatch.select.worker`` reads the pickled work on its stdin and writes the
+    pickled result on its stdout. Not multiprocessing's "spawn", which runs the parent's main
+    module again in the child: a script that imports whalewatch without a main guard would start
+    over there."""
+    try:
+        payload = pickle.dumps(work)
+        child = subprocess.Popen([sys.executable, "-m", "whalewatch.select.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    except (OSError, TypeError, AttributeError, pickle.PicklingError):   # no process, or work that cannot travel
+        return False, None
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(payload)
+        child.stdin.close()
+        if meanwhile is not None:
+            meanwhile()
+        answer = child.stdout.read()
+        child.wait()
+        return pickle.loads(answer) if child.returncode == 0 and answer else (False, None)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return False, None
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+def serve_one() -> None:
+    """The fresh interpreter's side: one work in, its result out. Whatever the work prints goes to
+    stderr (stdout carries the result); the process then ends without freeing what it built."""
+    answer = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    result = _result_of(pickle.load(sys.stdin.buffer))
+    try:
+        data = pickle.dumps(result)
+    except Exception:  # noqa: BLE001 - a result that cannot travel: the parent does the work
+        data = pickle.dumps((False, None))
+    answer.write(data)
+    answer.flush()
+    os._exit(0)
+

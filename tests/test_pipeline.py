@@ -80,6 +80,7 @@ def test_a_large_week_is_merged_in_a_child_process_and_the_pdf_readied_meanwhile
     assert seen["may_fork"], "the machine must have two cores for this test"
     assert seen["made_by_a_child"] and seen["same_issue"] and seen["same_after_a_failed_child"]
     assert seen["fresh_when_threaded"], "a process running other threads hands the week to a fresh interpreter"
+    assert seen["read_ahead_in_a_child"], "and so does the scheduler's reading ahead, whose readings are kept"
     assert seen["readied"] == [[None, 1]] and seen["font_configs"] == 1, "fonts loaded while merging, and only then"
     assert seen["pdf"] == "%PDF" and not seen["warm_up_in_outputs"]
     problems_of_the_pdf = [p for p in seen["problems"] if "briefing.pdf" in p]

@@ -173,7 +173,17 @@ def _make_issue(edition: Edition, week: Week, now: datetime | None,
 
 def read_week_ahead(edition: Edition, week: Week) -> int:
     """Reads the week's reports that no run has read yet and keeps the readings, so that the
-    week's build does not read them all at once; returns how many it read."""
+    week's build does not read them all at once; returns how many it read. A large week is read in
+    a child process, as it is merged (the scheduler's collect job would otherwise read it on one
+    core and keep what the reading took)."""
+    if _large_week(edition, week):
+        done, read = in_a_child(partial(_read_week, edition, week), fresh=not may_fork())
+        if done and read is not None:
+            return read
+    return _read_week(edition, week)
+
+
+def _read_week(edition: Edition, week: Week) -> int:
     with Store(edition.store_path) as store:
         items = store.items_between(*week.window(edition.tz))
         readings = kept_readings(edition.config, items, store.readings)

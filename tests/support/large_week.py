@@ -13,6 +13,7 @@ from whalewatch import pipeline
 from whalewatch.config import load_edition
 from whalewatch.render import pdf as pdf_module
 from whalewatch.select.parallel import may_fork
+from whalewatch.store import Store
 from whalewatch.weeks import Week
 
 
@@ -38,6 +39,9 @@ def main(config: str) -> dict:
     busy = threading.Event()
     threading.Thread(target=busy.wait, daemon=True).start()          # as in the scheduler: now nothing may fork
     threaded = pipeline.make_issue(edition, week)
+    Store(edition.store_path).keep_readings("another glossary", {})      # forget every reading
+    read_ahead = pipeline.read_week_ahead(edition, week)
+    kept = Store(edition.store_path).db.execute("SELECT COUNT(*) FROM readings").fetchone()[0]
     busy.set()
     pipeline.in_a_child = choose
 
@@ -50,7 +54,8 @@ def main(config: str) -> dict:
         "made_by_a_child": child[2][0] != parent,
         "same_issue": child[:2] == here[:2],
         "same_after_a_failed_child": after_failure == here,
-        "fresh_when_threaded": chosen == [True] and threaded == here,
+        "fresh_when_threaded": chosen == [True, True] and threaded == here,
+        "read_ahead_in_a_child": read_ahead >= 10 and kept == read_ahead,
         "readied": readied,
         "font_configs": pdf_module._font_config.cache_info().misses,
         "pdf": report.files["briefing.pdf"][:4].decode(),

@@ -196,4 +196,6 @@ def test_glossary_lists_the_weeks_chinese_names_no_entry_reads_until_the_editor_
     config.write_text(config.read_text(encoding="utf-8") + "glossary:\n  Qualcomm: [高通]\n", encoding="utf-8")
     again = run_cli("--config", str(config), "glossary", "--week", "2025-W41").stdout
     assert "燧原" in again and "高通" not in again
-    assert "every name" in run_cli("--config", str(config), "glossary", "--week", "2025-W30").stdout
+    assert "no reports stored" in run_cli("--config", str(config), "glossary", "--week", "2025-W30").stdout
+    config.write_text(config.read_text(encoding="utf-8") + "  Enflame: [燧原]\n", encoding="utf-8")
+    assert "every name in the Chinese headlines of its 6 reports" in run_cli("--config", str(config), "glossary", "--week", "2025-W41").stdout

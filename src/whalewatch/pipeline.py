@@ -193,16 +193,16 @@ def _read_week(edition: Edition, week: Week) -> int:
     return len(readings.made)
 
 
-def unread_names_of(edition: Edition, week: Week) -> list[UnreadName]:
+def unread_names_of(edition: Edition, week: Week) -> tuple[list[UnreadName], int]:
     """The names in the week's Chinese headlines that folding cannot read in English, for
-    ``whalewatch glossary``; nothing is written."""
+    ``whalewatch glossary``, and how many reports the week has; nothing is written."""
     if not edition.store_path.exists():
-        return []
+        return [], 0
     with Store(edition.store_path) as store:
         items = store.items_between(*week.window(edition.tz))
         readings = kept_readings(edition.config, items, store.readings)
     with _collector_paused():
-        return unread_names_in_week(items, lexicon_for(edition.config), readings)
+        return unread_names_in_week(items, lexicon_for(edition.config), readings), len(items)
 
 
 def build(edition: Edition, week: Week, reporter: Reporter | None = None, pdf: bool = True,

@@ -23,9 +23,12 @@ def glossary_command(ctx: Context, week: str | None, latest: bool, draft: bool, 
     target = resolve_week(edition, week, latest, draft)
     from ..pipeline import unread_names_of
 
-    names = unread_names_of(edition, target)
+    names, reports = unread_names_of(edition, target)
+    if not reports:
+        out.print(f"{target}: no reports stored for this week. Run `whalewatch fetch`, or choose another --week.")
+        return
     if not names:
-        out.print(f"{target}: every name in the week's Chinese headlines is in the dictionary or the glossary.")
+        out.print(f"{target}: every name in the Chinese headlines of its {reports} reports is in the dictionary or the glossary.")
         return
     shown = names if show_all else names[:30]
     table = Table(title=f"{target}: names folding cannot read in English")

@@ -231,3 +231,18 @@ def test_a_story_leads_with_a_report_in_the_briefings_language_when_weights_tie(
     heavier = parse_config(text.replace("zh.example/f', weight: 1", "zh.example/f', weight: 3"), "feeds.yaml")
     (story,) = assemble_issue(heavier, W05, list(reports), []).issue.all_stories()
     assert story.source == "zhwire"
+
+
+def test_only_the_stories_shown_are_dressed_with_what_readers_follow(monkeypatch):
+    """A week of 20,000 reports makes thousands of stories and shows a few dozen: their links as
+    readers follow them (tracking dropped) are worked out for the shown ones only."""
+    from whalewatch.select import assemble
+
+    items = [item(str(n), f"Story number {n} about a new model release {n}", f"https://wire.example/{n}?utm_source=rss",
+                  feed="wire", hours=n) for n in range(12)]
+    cleaned, clean = [], assemble.clean_url
+    monkeypatch.setattr(assemble, "clean_url", lambda url: cleaned.append(url) or clean(url))
+    shown = build(items).issue.all_stories()
+    assert len(shown) == 9 and len(cleaned) == 9, "one top story and a section of eight, of twelve"
+    assert all(s.url.startswith("https://wire.example/") and "utm_source" not in s.url for s in shown)
+    assert all(s.original_url == s.url + "?utm_source=rss" for s in shown)

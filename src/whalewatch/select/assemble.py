@@ -142,11 +142,13 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
     stories: list[Story] = []
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
     cluster_keys: dict[str, str] = {}          # story id -> its cluster's first item, for the fold's reasons
+    cluster_of: dict[str, int] = {}            # story id -> its cluster, to dress it if it is shown
     addresses: dict[str, list[str]] = {}       # story id -> its reports' canonical addresses, its own first
     carried_by_story: dict[str, tuple[dict, str]] = {}   # story id -> last week's story it goes on from, and why
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
         cluster_keys[stories[-1].id] = cluster[0].key
+        cluster_of[stories[-1].id] = index
         addresses[stories[-1].id] = [stories[-1].canonical_url] + [i.canonical_url for i in cluster if i.canonical_url]
         stories[-1].reasons += [by_editor[i.key] for i in cluster if i.key in by_editor]
         stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
@@ -199,8 +201,10 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         blocks.append(SectionBlock(section.id, section.title, section.description, section.template, members[:cap]))
 
     shown = top + [s for b in blocks for s in b.stories]
-    for story in shown:                        # why reports were joined, written out for the stories shown
+    for story in shown:                        # why reports were joined, and what readers follow, for the stories shown
         story.reasons.extend(folded.reasons_for(cluster_keys.get(story.id, "")))
+        if story.id in cluster_of:
+            dress_story(story, clusters[cluster_of[story.id]], config, feeds)
     issue = Issue(
         title=config.briefing.title,
         tagline=config.briefing.tagline,
@@ -350,20 +354,14 @@ def _story_id(basis: str) -> str:
 
 
 def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds: dict, placer: Placer,
-                   tz: ZoneInfo, start: datetime, end: datetime, problems: list[Problem]) -> Story:
+                  tz: ZoneInfo, start: datetime, end: datetime, problems: list[Problem]) -> Story:
+    """A folded story as far as choosing the issue's stories needs it: its section, score, title
+    and excerpt. What only a reader of a shown story sees (its links as readers follow them, the
+    coverage, the summary's HTML) is added by ``dress_story``: a week of 20,000 reports makes
+    thousands of stories and shows a few dozen."""
     primary = _primary(cluster, feeds, config.briefing.language)
-    others = sorted((i for i in cluster if i is not primary), key=lambda i: (-_weight(i, feeds), i.date, i.key))
-    cleaned = {i.key: clean_url(i.url) for i in others}      # each report's address for readers, once
-    also: list[Coverage] = []
-    seen_sources = {primary.feed}
-    seen_articles = {primary.canonical_url or primary.key}
-    for item in others:
-        article = item.canonical_url or item.key
-        if item.feed not in seen_sources and article not in seen_articles:
-            seen_sources.add(item.feed)
-            seen_articles.add(article)
-            clean = cleaned[item.key]
-            also.append(Coverage(item.feed, clean, item.title, item.url if item.url != clean else ""))
+    others = _others(cluster, primary, feeds)
+    sources = 1 + len(_covering(primary, others))
     summary = primary.summary_text or next((i.summary_text for i in others if i.summary_text), "")
     tags = sorted({t for i in cluster for t in i.tags} | {t for n in notes for t in n.tags})
     section = _editor_section(notes, config, problems)
@@ -372,38 +370,67 @@ def cluster_story(cluster: list[Item], notes: list[Note], config: Config, feeds:
     reports = [_report(i, note_tags, feeds) for i in cluster]
     placement = placer.place_story(reports, section)
     earliest = min(i.date for i in cluster)
-    value, reasons = score(max(_weight(i, feeds) for i in cluster), len(seen_sources), placement.score,
+    value, reasons = score(max(_weight(i, feeds) for i in cluster), sources, placement.score,
                            sum(n.priority for n in notes), bool(notes), earliest, start, end)
-    link = clean_url(primary.url)
     story = Story(
         id=_story_id(primary.canonical_url or primary.key),
         title=primary.title,
-        url=link,
-        original_url=primary.url if link != primary.url else "",
+        url="",
         source=primary.feed,
         date=_local_date(earliest, tz),
-        summary_html=_images_allowed(primary.summary_html, config),
+        summary_html="",
         summary_text=_excerpt(summary),
         section=placement.section,
         language=primary.language,
-        also=also,
         notes=[StoryNote(_images_allowed(n.body_html, config), n.body_text, n.path) for n in notes if n.body_text.strip()],
         tags=tags,
         pinned=any(n.pin for n in notes),
         score=value,
         reasons=[f"section '{placement.section}': " + "; ".join(placement.reasons)] + [f"score {value:.2f}: " + "; ".join(reasons)],
         canonical_url=primary.canonical_url,
-        reports=list({i.canonical_url: cleaned[i.key] for i in others
-                      if i.url and i.canonical_url != primary.canonical_url}.values()),
     )
     if len(cluster) > 1:
-        story.reasons.append(f"folded {len(cluster)} items from {len(seen_sources)} sources")
+        story.reasons.append(f"folded {len(cluster)} items from {sources} sources")
     if primary.date_note:
         story.reasons.append(f"date: {primary.date_note}")
     _retitle(story, notes)
     for note in notes:
         story.data.update(note.data)
     return story
+
+
+def dress_story(story: Story, cluster: list[Item], config: Config, feeds: dict) -> None:
+    """What a reader of a shown story follows: its link and each other source's ("also covered
+    by", one per source and article) as the site wrote them with tracking dropped, every report's
+    address, and the summary's HTML."""
+    primary = _primary(cluster, feeds, config.briefing.language)
+    others = _others(cluster, primary, feeds)
+    cleaned = {i.key: clean_url(i.url) for i in others}      # each report's address for readers, once
+    story.also = [Coverage(i.feed, cleaned[i.key], i.title, i.url if i.url != cleaned[i.key] else "")
+                  for i in _covering(primary, others)]
+    story.url = clean_url(primary.url)
+    story.original_url = primary.url if story.url != primary.url else ""
+    story.summary_html = _images_allowed(primary.summary_html, config)
+    story.reports = list({i.canonical_url: cleaned[i.key] for i in others
+                          if i.url and i.canonical_url != primary.canonical_url}.values())
+
+
+def _others(cluster: list[Item], primary: Item, feeds: dict) -> list[Item]:
+    return sorted((i for i in cluster if i is not primary), key=lambda i: (-_weight(i, feeds), i.date, i.key))
+
+
+def _covering(primary: Item, others: list[Item]) -> list[Item]:
+    """The reports listed beside the primary: the first of each other source, unless it is the
+    same article (a wire copy carried by two feeds)."""
+    seen_sources, seen_articles = {primary.feed}, {primary.canonical_url or primary.key}
+    covering = []
+    for item in others:
+        article = item.canonical_url or item.key
+        if item.feed not in seen_sources and article not in seen_articles:
+            seen_sources.add(item.feed)
+            seen_articles.add(article)
+            covering.append(item)
+    return covering
 
 
 def _left_out(unbelieved: list[Item]) -> list[Problem]:

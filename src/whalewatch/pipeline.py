@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from .config import Edition
 from .errors import Problem, TemplateError, WhalewatchError, display_path
-from .model import Issue
+from .model import Issue, Item
 from .render.archive import read_issues, render_archive, write_archive
 from .render.env import list_templates
 from .render.outputs import RenderSettings, Renderer
@@ -38,6 +38,7 @@ from .weeks import Week
 
 if TYPE_CHECKING:
     from .deliver import BuiltIssue, SendReport
+    from .select.readings import Readings
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
@@ -185,12 +186,17 @@ def read_week_ahead(edition: Edition, week: Week) -> int:
 
 def _read_week(edition: Edition, week: Week) -> int:
     with Store(edition.store_path) as store:
-        items = store.items_between(*week.window(edition.tz))
-        readings = kept_readings(edition.config, items, store.readings)
+        items, readings = _week_as_kept(edition, week, store)
         read_ahead(edition.config, items, readings)
         if readings.made:
             store.keep_readings(readings.fingerprint, readings.made)
     return len(readings.made)
+
+
+def _week_as_kept(edition: Edition, week: Week, store: Store) -> tuple[list[Item], Readings]:
+    """The week's reports, and the readings earlier runs kept of them."""
+    items = store.items_between(*week.window(edition.tz))
+    return items, kept_readings(edition.config, items, store.readings)
 
 
 def unread_names_of(edition: Edition, week: Week) -> tuple[list[UnreadName], int]:
@@ -199,8 +205,7 @@ def unread_names_of(edition: Edition, week: Week) -> tuple[list[UnreadName], int
     if not edition.store_path.exists():
         return [], 0
     with Store(edition.store_path) as store:
-        items = store.items_between(*week.window(edition.tz))
-        readings = kept_readings(edition.config, items, store.readings)
+        items, readings = _week_as_kept(edition, week, store)
     with _collector_paused():
         return unread_names_in_week(items, lexicon_for(edition.config), readings), len(items)
 

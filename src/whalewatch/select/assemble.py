@@ -141,32 +141,27 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
 
     stories: list[Story] = []
     continues: dict[str, list[Note]] = {}      # story id -> the notes that say what it continues
-    cluster_keys: dict[str, str] = {}          # story id -> its cluster's first item, for the fold's reasons
-    cluster_of: dict[str, int] = {}            # story id -> its cluster, to dress it if it is shown
-    addresses: dict[str, list[str]] = {}       # story id -> its reports' canonical addresses, its own first
-    carried_by_story: dict[str, tuple[dict, str]] = {}   # story id -> last week's story it goes on from, and why
+    cluster_of: dict[str, int] = {}            # story id -> its cluster (a note's own story has none)
     for index, cluster in enumerate(clusters):
         stories.append(cluster_story(cluster, attached.get(index, []), config, feeds, placer, tz, start, end, problems))
-        cluster_keys[stories[-1].id] = cluster[0].key
         cluster_of[stories[-1].id] = index
-        addresses[stories[-1].id] = [stories[-1].canonical_url] + [i.canonical_url for i in cluster if i.canonical_url]
         stories[-1].reasons += [by_editor[i.key] for i in cluster if i.key in by_editor]
         stories[-1].reasons += [f"the editor's link {n.path} is about this story: {matched_by_words[n.path]}"
                                 for n in attached.get(index, []) if n.path in matched_by_words]
         continues[stories[-1].id] = [n for n in attached.get(index, []) if n.continues]
-        if index in carried:
-            carried_by_story[stories[-1].id] = carried[index]
     for note, amendments in _by_address(standalone, excluded):
         stories.append(_note_story(note, config, placer, tz, start, end, problems))
         _amend(stories[-1], amendments, config, problems)
         continues[stories[-1].id] = [note] if note.continues else []
 
     for story in stories:
+        index = cluster_of.get(story.id)
+        addresses = None if index is None else [story.canonical_url] + [i.canonical_url for i in clusters[index] if i.canonical_url]
         earlier = (_continued(continues.get(story.id, []), history, str(week), problems)
-                   or _previously(story, addresses.get(story.id), history, str(week)))
+                   or _previously(story, addresses, history, str(week)))
         why = ""
-        if not earlier and story.id in carried_by_story:
-            earlier, why = carried_by_story[story.id]
+        if not earlier and index in carried:
+            earlier, why = carried[index]
         if earlier:
             story.previously = earlier
             story.reasons.append(f"continues a story from issue #{earlier['number']} ({earlier['week']})"
@@ -201,10 +196,10 @@ def assemble_issue(config: Config, week: Week, items: list[Item], notes: list[No
         blocks.append(SectionBlock(section.id, section.title, section.description, section.template, members[:cap]))
 
     shown = top + [s for b in blocks for s in b.stories]
-    for story in shown:                        # why reports were joined, and what readers follow, for the stories shown
-        story.reasons.extend(folded.reasons_for(cluster_keys.get(story.id, "")))
-        if story.id in cluster_of:
-            dress_story(story, clusters[cluster_of[story.id]], config, feeds)
+    for story in (s for s in shown if s.id in cluster_of):     # why reports were joined, and what readers follow
+        cluster = clusters[cluster_of[story.id]]
+        story.reasons.extend(folded.reasons_for(cluster[0].key))
+        dress_story(story, cluster, config, feeds)
     issue = Issue(
         title=config.briefing.title,
         tagline=config.briefing.tagline,

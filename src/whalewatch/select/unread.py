@@ -62,11 +62,10 @@ def unread_names(items: list[Item], lexicon: Lexicon, folded: FoldResult | None 
             naming.setdefault(text, []).append(item)
             found.setdefault(text, UnreadName(text, reading, 0, item.title))
     story_of = {item.key: n for n, cluster in enumerate(folded.clusters) for item in cluster} if folded else {}
-    headlines: dict[str, set[str]] = {}
     for text, reports in naming.items():
         found[text].reports = len(reports)
         if folded is not None:
-            found[text].english = _english_instead(reports, folded.clusters, story_of, headlines, lexicon, english)
+            found[text].english = _english_instead(reports, folded.clusters, story_of, lexicon, english)
     return sorted(found.values(), key=lambda name: (-name.reports, name.text))
 
 
@@ -89,22 +88,17 @@ def _unread(word: Word, lexicon: Lexicon, english: Counter[str]) -> str:
 
 
 def _english_instead(chinese: list[Item], clusters: list[list[Item]], story_of: dict[str, int],
-                     headlines: dict[str, set[str]], lexicon: Lexicon, week: Counter[str]) -> list[str]:
+                     lexicon: Lexicon, week: Counter[str]) -> list[str]:
     """What the English headlines of the stories these Chinese reports are in name, and none of
     those Chinese headlines meets (a run of capitalised words, as written: 'Qualcomm', 'Moore
     Threads'), most named first; places aside, which the dictionary knows. A name that one of the
     Chinese headlines writes itself ('Autotalks') is not what the Chinese name stands for; one its
     summary meets may well be (its 高通公司 is in the dictionary, as Qualcomm). Of names given
     as often, the one fewer reports of the week (``week``) write comes first: 'AI' and 'Nvidia'
-    are everywhere, a company's name few reports give is what a Chinese name nobody reads stands for.
-    ``headlines`` keeps each Chinese headline's words once read."""
+    are everywhere, a company's name few reports give is what a Chinese name nobody reads stands for."""
     offered: Counter[str] = Counter()
     for number in sorted({story_of[item.key] for item in chinese if item.key in story_of}):
-        own = []
-        for item in (i for i in chinese if story_of.get(i.key) == number):
-            if item.key not in headlines:
-                headlines[item.key] = _headline_words(item, lexicon)
-            own.append(headlines[item.key])
+        own = [_headline_words(item, lexicon) for item in chinese if story_of.get(item.key) == number]
         for report in (r for r in clusters[number] if not has_cjk(r.title)):
             offered.update(_names_unmet(report, own))
     rarity = {name: sum(week[stem(word.lower())] for word in name.split()) for name in offered}
